@@ -1,0 +1,54 @@
+namespace Vae.MLNet;
+
+/// <summary>
+/// The VAE ONNX contract (version 1): the tensor names and metadata keys that every model written by
+/// Vae.Training carries, and that <c>VaeModel</c> reads. See DESIGN.md, "The VAE ONNX contract".
+/// </summary>
+public static class VaeContract
+{
+    /// <summary>The contract version this library writes and reads; models from a newer version are refused.</summary>
+    public const int Version = 1;
+
+    /// <summary>Input of <c>vae.onnx</c>: float32 [N, C, H, W], pixels in [0, 1].</summary>
+    public const string ImageInput = "image";
+    /// <summary>Input of <c>decoder.onnx</c>: float32 [N, k].</summary>
+    public const string LatentInput = "z";
+
+    /// <summary>Mean of q(z|x), [N, k].</summary>
+    public const string Mu = "mu";
+    /// <summary>Log-variance of q(z|x), [N, k].</summary>
+    public const string LogVar = "logvar";
+    /// <summary>Standard deviation of q(z|x) = exp(½·logvar), [N, k].</summary>
+    public const string Sigma = "sigma";
+    /// <summary>Decoder mean for z = μ, in pixel space, [N, C, H, W].</summary>
+    public const string Reconstruction = "reconstruction";
+    /// <summary>−log p(x | x̂) summed over pixels under the trained likelihood, [N].</summary>
+    public const string ReconstructionError = "reconstruction_error";
+    /// <summary>KL(q(z|x) ‖ N(0, I)) in nats, [N].</summary>
+    public const string Kl = "kl";
+
+    /// <summary>Keys of the model's <c>metadata_props</c>.</summary>
+    public static class Metadata
+    {
+        /// <summary>Contract version, "1".</summary>
+        public const string Contract = "vae.contract";
+        /// <summary>C×H×W, e.g. "1x28x28".</summary>
+        public const string ImageShape = "vae.image_shape";
+        /// <summary>Latent size k.</summary>
+        public const string LatentDim = "vae.latent_dim";
+        /// <summary>"bernoulli" or "gaussian".</summary>
+        public const string Likelihood = "vae.likelihood";
+        /// <summary>σ of the Gaussian likelihood (absent for Bernoulli).</summary>
+        public const string GaussianSigma = "vae.likelihood.sigma";
+        /// <summary>KL weight β used in training.</summary>
+        public const string Beta = "vae.beta";
+        /// <summary>Architecture description, e.g. "mlp:400" or "conv:32,64".</summary>
+        public const string Architecture = "vae.architecture";
+        /// <summary>JSON object of quantiles of reconstruction_error on the training data, e.g. {"0.5":..., "0.99":...}.</summary>
+        public const string TrainErrorQuantiles = "vae.train.error_quantiles";
+        /// <summary>Description of the training data.</summary>
+        public const string TrainDataset = "vae.train.dataset";
+        /// <summary>Name and version of the program that wrote the model.</summary>
+        public const string Producer = "vae.producer";
+    }
+}
