@@ -1,0 +1,128 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace Vae.Training.Model;
+
+/// <summary>
+/// A VAE as plain layer stacks: <see cref="EncoderBody"/> (image → features), two linear heads for μ and
+/// log σ², and <see cref="Decoder"/> (z → pixel logits [N, C, H, W]). Only built-in layers appear in the
+/// stacks (Linear, Conv2d, ConvTranspose2d, ReLU, Flatten, Unflatten), so the ONNX exporter can walk the
+/// same modules the forward pass runs — one description, two executions.
+/// </summary>
+public sealed class VaeNetwork : Module<Tensor, (Tensor Mu, Tensor LogVar, Tensor Logits)>
+{
+    /// <summary>The layer layout this network was built from.</summary>
+    public VaeArchitecture Architecture { get; }
+
+    /// <summary>Image [N, C, H, W] → features [N, F].</summary>
+    public Sequential EncoderBody { get; }
+    /// <summary>Features → μ [N, k].</summary>
+    public Linear MuHead { get; }
+    /// <summary>Features → log σ² [N, k].</summary>
+    public Linear LogVarHead { get; }
+    /// <summary>z [N, k] → logits [N, C, H, W] (Bernoulli logits, or the Gaussian mean before no activation).</summary>
+    public Sequential Decoder { get; }
+
+    /// <summary>Builds the layers; initialise under <c>torch.manual_seed</c> for reproducible weights.</summary>
+    public VaeNetwork(VaeArchitecture architecture) : base("vae")
+    {
+        Architecture = architecture.Validated();
+        (EncoderBody, int features) = architecture.Kind switch
+        {
+            VaeKind.Mlp => BuildMlpEncoder(architecture),
+            VaeKind.Conv => BuildConvEncoder(architecture),
+            _ => throw new ArgumentOutOfRangeException(nameof(architecture), architecture.Kind, "Unknown VAE kind."),
+        };
+        MuHead = Linear(features, architecture.LatentDim);
+        LogVarHead = Linear(features, architecture.LatentDim);
+        Decoder = architecture.Kind == VaeKind.Mlp ? BuildMlpDecoder(architecture) : BuildConvDecoder(architecture);
+        RegisterComponents();
+    }
+
+    /// <summary>q(z|x): μ and log σ², each [N, k].</summary>
+    public (Tensor Mu, Tensor LogVar) Encode(Tensor image)
+    {
+        using var scope = NewDisposeScope();
+        using var features = EncoderBody.forward(image);
+        return scope.MoveToOuter(MuHead.forward(features), LogVarHead.forward(features));
+    }
+
+    /// <summary>p(x|z): logits [N, C, H, W].</summary>
+    public Tensor Decode(Tensor z) => Decoder.forward(z);
+
+    /// <summary>Deterministic forward (z = μ): μ, log σ² and the logits decoded from μ.</summary>
+    public override (Tensor Mu, Tensor LogVar, Tensor Logits) forward(Tensor image)
+    {
+        var (mu, logVar) = Encode(image);
+        return (mu, logVar, Decode(mu));
+    }
+
+    private static (Sequential, int) BuildMlpEncoder(VaeArchitecture a)
+    {
+        var layers = new List<(string, Module<Tensor, Tensor>)> { ("flatten", Flatten()) };
+        int width = a.PixelCount;
+        for (int i = 0; i < a.Hidden.Length; i++)
+        {
+            layers.Add(($"fc{i}", Linear(width, a.Hidden[i])));
+            layers.Add(($"relu{i}", ReLU()));
+            width = a.Hidden[i];
+        }
+        return (Sequential(layers), width);
+    }
+
+    private static Sequential BuildMlpDecoder(VaeArchitecture a)
+    {
+        var layers = new List<(string, Module<Tensor, Tensor>)>();
+        int width = a.LatentDim;
+        for (int i = a.Hidden.Length - 1; i >= 0; i--)
+        {
+            layers.Add(($"fc{a.Hidden.Length - 1 - i}", Linear(width, a.Hidden[i])));
+            layers.Add(($"relu{a.Hidden.Length - 1 - i}", ReLU()));
+            width = a.Hidden[i];
+        }
+        layers.Add(("out", Linear(width, a.PixelCount)));
+        layers.Add(("unflatten", Unflatten(1, new long[] { a.Channels, a.Height, a.Width })));
+        return Sequential(layers);
+    }
+
+    private static (Sequential, int) BuildConvEncoder(VaeArchitecture a)
+    {
+        var layers = new List<(string, Module<Tensor, Tensor>)>();
+        int channels = a.Channels;
+        for (int i = 0; i < a.Hidden.Length; i++)
+        {
+            layers.Add(($"conv{i}", Conv2d(channels, a.Hidden[i], kernel_size: 4, stride: 2, padding: 1)));
+            layers.Add(($"relu{i}", ReLU()));
+            channels = a.Hidden[i];
+        }
+        var (h, w) = a.ConvBottleneck;
+        layers.Add(("flatten", Flatten()));
+        layers.Add(("dense", Linear(channels * h * w, a.ConvDense)));
+        layers.Add(("relu_dense", ReLU()));
+        return (Sequential(layers), a.ConvDense);
+    }
+
+    private static Sequential BuildConvDecoder(VaeArchitecture a)
+    {
+        var (h, w) = a.ConvBottleneck;
+        int channels = a.Hidden[^1];
+        var layers = new List<(string, Module<Tensor, Tensor>)>
+        {
+            ("dense", Linear(a.LatentDim, a.ConvDense)),
+            ("relu_dense", ReLU()),
+            ("expand", Linear(a.ConvDense, channels * h * w)),
+            ("relu_expand", ReLU()),
+            ("unflatten", Unflatten(1, new long[] { channels, h, w })),
+        };
+        for (int i = a.Hidden.Length - 1; i >= 0; i--)
+        {
+            int outChannels = i == 0 ? a.Channels : a.Hidden[i - 1];
+            layers.Add(($"deconv{a.Hidden.Length - 1 - i}", ConvTranspose2d(channels, outChannels, kernel_size: 4, stride: 2, padding: 1)));
+            if (i > 0) layers.Add(($"relu_deconv{a.Hidden.Length - 1 - i}", ReLU()));
+            channels = outChannels;
+        }
+        return Sequential(layers);
+    }
+}
