@@ -20,6 +20,16 @@ internal sealed class DataOptions
     public Option<bool> Rgb { get; } = new("--rgb") { Description = "Read --images as 3-channel RGB instead of grayscale." };
     public Option<int> Limit { get; } = CliOptions.Int("--limit", "Use at most this many training images (0 = all).", 0, min: 0);
 
+    public DataOptions()
+    {
+        ImageSize.Validators.Add(r =>
+        {
+            string text = r.GetValueOrDefault<string>() ?? "";
+            if (!TryParseSize(text, out _, out _))
+                r.AddError($"--image-size must look like 28x28 (height x width, each 1..4096), got '{text}'.");
+        });
+    }
+
     public void AddTo(Command command)
     {
         foreach (var option in new Option[] { Data, Images, ImageSize, Rgb, Limit }) command.Options.Add(option);
@@ -27,8 +37,6 @@ internal sealed class DataOptions
         {
             if (r.GetResult(Data) is { Implicit: false } && r.GetResult(Images) is { Implicit: false })
                 r.AddError("--data and --images choose the images two ways; give one of them.");
-            if (!TryParseSize(r.GetValue(ImageSize) ?? "", out _, out _))
-                r.AddError($"--image-size must look like 28x28 (height x width, each 1..4096), got '{r.GetValue(ImageSize)}'.");
         });
     }
 

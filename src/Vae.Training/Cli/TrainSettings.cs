@@ -32,17 +32,18 @@ internal sealed class TrainSettings
     {
         Epochs = CliOptions.Int("--epochs", "Number of epochs (with --resume: the total to reach).", epochs, max: 100_000);
         Latent = CliOptions.Int("--latent", "Latent size k (dimensions of z).", latent, max: 4096);
+        Hidden.Validators.Add(r =>
+        {
+            string? text = r.GetValueOrDefault<string>();
+            if (ParseHidden(text) == null)
+                r.AddError($"--hidden must be positive integers separated by commas, e.g. 400 or 32,64; got '{text}'.");
+        });
     }
 
     public void AddTo(Command command)
     {
         foreach (var option in new Option[] { Arch, Latent, Hidden, Likelihood, Sigma, Beta, Warmup, FreeBits, Epochs, BatchSize, LearningRate, Seed, Threads })
             command.Options.Add(option);
-        command.Validators.Add(r =>
-        {
-            if (r.GetResult(Hidden) is { Implicit: false } && ParseHidden(r.GetValue(Hidden)) == null)
-                r.AddError($"--hidden must be positive integers separated by commas, e.g. 400 or 32,64; got '{r.GetValue(Hidden)}'.");
-        });
     }
 
     /// <summary>The architecture for images shaped like <paramref name="images"/>.</summary>

@@ -1,6 +1,6 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using System.CommandLine.Invocation;
-using System.Globalization;
 using Spectre.Console;
 
 namespace Vae.Training.Cli;
@@ -35,7 +35,9 @@ public static class VaeCommandLine
         if (parse.Action is ParseErrorAction)
         {
             string command = parse.CommandResult.Command == root ? "vae" : $"vae {parse.CommandResult.Command.Name}";
-            error.WriteLine($"vae: {parse.Errors[0].Message} (see '{command} --help')");
+            // "Required command was not provided" is the least useful error when a token was also unrecognised.
+            var first = parse.Errors.OrderBy(e => parse.UnmatchedTokens.Any(t => e.Message.Contains(t, StringComparison.Ordinal)) ? 0 : 1).First();
+            error.WriteLine($"vae: {OneLine(first.Message)} (see '{command} --help')");
             return UsageError;
         }
         try
@@ -61,11 +63,15 @@ public static class VaeCommandLine
     }
 
     /// <summary>The root command with every subcommand.</summary>
-    internal static RootCommand BuildRoot(CliContext context)
+    internal static Command BuildRoot(CliContext context)
     {
-        var root = new RootCommand(
+        // A plain command named "vae" rather than RootCommand, whose name is the host executable's
+        // ("Vae.Training" under dotnet run, "testhost" under tests): help always reads "vae ...".
+        var root = new Command("vae",
             "vae: train a variational autoencoder on images (TorchSharp), export it as ONNX (vae.onnx + decoder.onnx), " +
             "and use it from ML.NET. Start with 'vae demo'.");
+        root.Options.Add(new HelpOption());
+        root.Options.Add(new VersionOption());
         root.Subcommands.Add(TrainCommand.Create(context));
         root.Subcommands.Add(ExportCommand.Create(context));
         root.Subcommands.Add(EvalCommand.Create(context));
@@ -87,6 +93,9 @@ public static class VaeCommandLine
         // One line: inner messages join the outer one, newlines become spaces.
         string message = e.InnerException != null && !e.Message.Contains(e.InnerException.Message, StringComparison.Ordinal)
             ? $"{e.Message} ({e.InnerException.Message})" : e.Message;
-        return string.Join(' ', message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToString(CultureInfo.InvariantCulture);
+        return OneLine(message);
     }
+
+    private static string OneLine(string message) =>
+        string.Join(' ', message.Split(new[] { '\n', '\r', '\t' }, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 }
