@@ -1,7 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace Vae.MLNet.Featurizer;
+namespace Vae.MLNet;
 
 /// <summary>
 /// Maps images (or pixel vectors) to VAE features: μ, σ and optionally log σ², a sampled z, the
