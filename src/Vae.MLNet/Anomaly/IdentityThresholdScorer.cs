@@ -19,8 +19,9 @@ internal static class IdentityThresholdScorer
     {
         var example = new[] { new OneExample { Features = Enumerable.Repeat(1f, width).ToArray(), Label = true } };
         var schema = SchemaDefinition.Create(typeof(OneExample));
-        schema[nameof(OneExample.Features)].ColumnName = featureColumn;
-        schema[nameof(OneExample.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, width);
+        var features = schema[nameof(OneExample.Features)];
+        features.ColumnType = new VectorDataViewType(NumberDataViewType.Single, width);
+        features.ColumnName = featureColumn;
         var data = ml.Data.LoadFromEnumerable(example, schema);
         var trainer = ml.BinaryClassification.Trainers.LinearSvm(new LinearSvmTrainer.Options
         {
