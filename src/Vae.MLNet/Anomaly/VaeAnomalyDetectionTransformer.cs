@@ -55,6 +55,12 @@ public sealed class VaeAnomalyDetectionTransformer : ITransformer, IDisposable
 
     internal AnomalyScoreFunction Function { get; }
 
+    /// <summary>The batched featurizer at the head of the chain.</summary>
+    internal VaeFeaturizerTransformer Featurizer => _featurizer;
+
+    /// <summary>The built-in tail of the chain: featurizer columns → Score, PredictedLabel (intermediate columns dropped).</summary>
+    internal TransformerChain<ITransformer> ScoringTail => new(_scoreVector, _scorer, _drop);
+
     /// <summary>True: each row is scored on its own, so <c>PredictionEngine</c> works.</summary>
     public bool IsRowToRowMapper => ((ITransformer)_chain).IsRowToRowMapper;
 
