@@ -93,6 +93,45 @@ public sealed class VaeOnnxExporterTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(VaeKind.Mlp)]
+    [InlineData(VaeKind.Conv)]
+    public void BriefTrainingKeepsOnnxAndTorchSharpEqual(VaeKind kind)
+    {
+        // Random initial weights give μ ≈ 0 and logits within ±0.5; a few ELBO steps move them well beyond.
+        using var scope = NewDisposeScope();
+        using var network = TinyNetwork(kind);
+        const int batch = 32;
+        var images = tensor(Pixels(batch), [batch, 1, 28, 28]);
+        using var optimizer = TorchSharp.torch.optim.Adam(network.parameters(), lr: 1e-2);
+        network.train();
+        for (int step = 0; step < 10; step++)
+        {
+            using var stepScope = NewDisposeScope();
+            optimizer.zero_grad();
+            var (mu, logVar, _) = network.forward(images);
+            var z = mu + (0.5 * logVar).exp() * randn_like(mu);
+            var reconstruction = functional.binary_cross_entropy_with_logits(network.Decode(z), images, reduction: Reduction.Sum);
+            var kl = -0.5 * (1 + logVar - mu.square() - logVar.exp()).sum();
+            ((reconstruction + kl) / batch).backward();
+            optimizer.step();
+        }
+        network.eval();
+
+        var files = VaeOnnxExporter.Export(network, Info(VaeLikelihood.Bernoulli), _folder);
+        var outputs = Run(files.VaeModelPath, VaeContract.ImageInput, Pixels(batch), [batch, 1, 28, 28]);
+        Tensor trainedMu, trainedLogVar, logits;
+        using (no_grad()) (trainedMu, trainedLogVar, logits) = network.forward(images);
+        float largestLogit = logits.abs().max().item<float>();
+        Assert.True(largestLogit > 1.5, $"training should have moved the logits away from 0 (largest |logit| {largestLogit}).");
+        AssertClose(ToArray(trainedMu), outputs[VaeContract.Mu].Values, "mu");
+        AssertClose(ToArray(trainedLogVar), outputs[VaeContract.LogVar].Values, "logvar");
+        AssertClose(ToArray(logits.sigmoid()), outputs[VaeContract.Reconstruction].Values, "reconstruction");
+        var reference = functional.binary_cross_entropy_with_logits(logits, images, reduction: Reduction.None).flatten(1).sum(1);
+        AssertClose(ToArray(reference), outputs[VaeContract.ReconstructionError].Values, "reconstruction_error", relative: true);
+        AssertClose(ClosedFormKl(ToArray(trainedMu), ToArray(trainedLogVar), 4), outputs[VaeContract.Kl].Values, "kl", relative: true);
+    }
+
     [Fact]
     public void ExportWritesBothFilesAndNoTempFiles()
     {
