@@ -1,4 +1,4 @@
-namespace Vae.MLNet.Featurizer;
+namespace Vae.MLNet;
 
 /// <summary>Output values of one scored batch, one array per produced column kind (row-major).</summary>
 internal sealed class ScoredBatch

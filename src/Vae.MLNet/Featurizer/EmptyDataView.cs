@@ -1,7 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace Vae.MLNet.Featurizer;
+namespace Vae.MLNet;
 
 /// <summary>A data view with a schema and no rows: fits ML.NET's trivial (schema-only) estimators.</summary>
 internal sealed class EmptyDataView(DataViewSchema schema) : IDataView

@@ -1,6 +1,6 @@
 using Microsoft.ML;
 
-namespace Vae.MLNet.Featurizer;
+namespace Vae.MLNet;
 
 /// <summary>
 /// The featurizer bound to one input schema: the input kind, the image preprocessing (if any), and the

@@ -2,7 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms.Image;
 
-namespace Vae.MLNet.Featurizer;
+namespace Vae.MLNet;
 
 /// <summary>The kinds of input column the featurizer accepts.</summary>
 internal enum FeaturizerInputKind

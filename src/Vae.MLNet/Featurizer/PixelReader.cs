@@ -1,7 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace Vae.MLNet.Featurizer;
+namespace Vae.MLNet;
 
 /// <summary>
 /// Reads one row's pixels from the (preprocessed) source row into a dense buffer, checking the size,

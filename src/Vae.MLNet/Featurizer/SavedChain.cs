@@ -1,6 +1,6 @@
 using Microsoft.ML;
 
-namespace Vae.MLNet.Featurizer;
+namespace Vae.MLNet;
 
 /// <summary>The chain of ML.NET built-ins a featurizer saves as (see VaeFeaturizerTransformer.Save).</summary>
 internal sealed class SavedChain : IDisposable

@@ -1,6 +1,6 @@
 using Microsoft.ML;
 
-namespace Vae.MLNet.Featurizer;
+namespace Vae.MLNet;
 
 /// <summary>Catalog entry points: <c>mlContext.Transforms.VaeFeaturize(...)</c>.</summary>
 public static class VaeFeaturizerCatalog

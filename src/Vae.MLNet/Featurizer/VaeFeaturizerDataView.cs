@@ -1,7 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace Vae.MLNet.Featurizer;
+namespace Vae.MLNet;
 
 /// <summary>
 /// The lazy result of <see cref="VaeFeaturizerTransformer.Transform"/>: nothing is computed until a

@@ -1,7 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace Vae.MLNet.Featurizer;
+namespace Vae.MLNet;
 
 /// <summary>
 /// Estimator for <see cref="VaeFeaturizerTransformer"/>. Nothing is learned: <see cref="Fit"/> checks the

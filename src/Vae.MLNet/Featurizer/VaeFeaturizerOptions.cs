@@ -1,4 +1,4 @@
-namespace Vae.MLNet.Featurizer;
+namespace Vae.MLNet;
 
 /// <summary>
 /// Options of <see cref="VaeFeaturizerEstimator"/> (ML.NET Options-class style: public fields with defaults).

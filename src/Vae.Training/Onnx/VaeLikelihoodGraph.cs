@@ -6,7 +6,8 @@ namespace Vae.Training.Onnx;
 /// <summary>
 /// The probabilistic outputs of the contract as ONNX nodes: σ from log σ², the decoder's pixel mean, the
 /// reconstruction error −log p(x|x̂) of <see cref="VaeLikelihood"/> and the closed-form KL to N(0, I).
-/// Each mirrors <see cref="VaeReconstructionError"/> (the TorchSharp side) formula for formula.
+/// The error follows <see cref="VaeReconstructionError"/> (the TorchSharp side) formula for formula, so
+/// training-time quantiles and ONNX scores agree.
 /// </summary>
 internal static class VaeLikelihoodGraph
 {
@@ -56,8 +57,9 @@ internal static class VaeLikelihoodGraph
     {
         string positivePart = builder.AddNode("Relu", [logits], "logits_relu");
         string xTimesL = builder.AddNode("Mul", [image, logits], "x_times_logits");
-        string negAbs = builder.AddNode("Neg", [builder.AddNode("Abs", [logits], "logits_abs")], "logits_neg_abs");
-        string logTerm = builder.AddNode("Log", [builder.AddNode("Add", [builder.AddNode("Exp", [negAbs], "exp_neg_abs"), builder.AddScalar("one", 1f)], "one_plus_exp")], "log_one_plus_exp");
+        string absolute = builder.AddNode("Abs", [logits], "logits_abs");
+        string expNegAbs = builder.AddNode("Exp", [builder.AddNode("Neg", [absolute], "logits_neg_abs")], "exp_neg_abs");
+        string logTerm = builder.AddNode("Log", [builder.AddNode("Add", [expNegAbs, builder.AddScalar("one", 1f)], "one_plus_exp")], "log_one_plus_exp");
         string difference = builder.AddNode("Sub", [positivePart, xTimesL], "bce_linear");
         return builder.AddNode("Add", [difference, logTerm], "bce");
     }

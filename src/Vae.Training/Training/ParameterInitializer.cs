@@ -25,13 +25,22 @@ internal static class ParameterInitializer
             for (int d = 2; d < shape.Length; d++) fanIn *= shape[d];
             double bound = 1.0 / Math.Sqrt(fanIn);
             bounds[name[..^".weight".Length]] = bound;
-            nn.init.uniform_(parameter, -bound, bound, generator);
+            Uniform(parameter, bound, generator);
         }
         foreach (var (name, parameter) in parameters.Where(p => !p.name.EndsWith(".weight", StringComparison.Ordinal)))
         {
             if (!name.EndsWith(".bias", StringComparison.Ordinal) || !bounds.TryGetValue(name[..^".bias".Length], out double bound))
                 throw new InvalidOperationException($"Parameter {name} has no matching weight; the initialiser only knows Linear and convolution layers.");
-            nn.init.uniform_(parameter, -bound, bound, generator);
+            Uniform(parameter, bound, generator);
         }
+    }
+
+    // nn.init.uniform_ in TorchSharp 0.107 ignores its generator argument (it draws from the global
+    // generator), so draw U[0, 1) with torch.rand, which honours it, and map to [−b, b).
+    private static void Uniform(Tensor parameter, double bound, Generator generator)
+    {
+        using var unit = torch.rand(parameter.shape, parameter.dtype, parameter.device, generator: generator);
+        using var scaled = unit * (2 * bound) - bound;
+        parameter.copy_(scaled);
     }
 }

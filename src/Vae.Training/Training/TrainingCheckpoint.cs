@@ -30,16 +30,22 @@ internal static class TrainingCheckpoint
 
     internal sealed record State(
         string Format, int Version, int CompletedEpochs, ArchitectureData Architecture, TrainOptions Options,
-        IReadOnlyList<EpochMetrics> History, float? LogSigma, int TrainImages, double TrainPixelSum, PartialEpoch? Partial);
+        IReadOnlyList<EpochMetrics> History, float? LogSigma, int TrainImages, double TrainPixelSum, PartialEpoch? Partial)
+    {
+        /// <summary>SHA-256 (hex) of the binary entries; a zip does not check CRCs of stored entries on every read path.</summary>
+        public IReadOnlyDictionary<string, string>? Sha256 { get; init; }
+    }
 
     internal static void Save(string path, State state, Action<BinaryWriter> writeNetwork, Action<BinaryWriter> writeOptimizer)
     {
+        byte[] network = Serialize(writeNetwork), optimizer = Serialize(writeOptimizer);
+        state = state with { Sha256 = new Dictionary<string, string> { [NetworkEntry] = Hash(network), [OptimizerEntry] = Hash(optimizer) } };
         AtomicFile.Write(path, stream =>
         {
             using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
             WriteEntry(zip, StateEntry, CompressionLevel.Optimal, s => JsonSerializer.Serialize(s, state, TrainingJson.Options));
-            WriteEntry(zip, NetworkEntry, CompressionLevel.NoCompression, s => { using var w = new BinaryWriter(s, System.Text.Encoding.UTF8, leaveOpen: true); writeNetwork(w); });
-            WriteEntry(zip, OptimizerEntry, CompressionLevel.NoCompression, s => { using var w = new BinaryWriter(s, System.Text.Encoding.UTF8, leaveOpen: true); writeOptimizer(w); });
+            WriteEntry(zip, NetworkEntry, CompressionLevel.NoCompression, s => s.Write(network));
+            WriteEntry(zip, OptimizerEntry, CompressionLevel.NoCompression, s => s.Write(optimizer));
         });
     }
 
@@ -57,7 +63,14 @@ internal static class TrainingCheckpoint
                 throw new InvalidDataException($"{path}: expected a {Format} version {Version}, got '{state.Format}' version {state.Version}.");
             if (state.Options is null || state.Architecture is null || state.History is null)
                 throw new InvalidDataException($"{path}: {StateEntry} lacks options, architecture or history.");
-            return (state, ReadEntry(zip, path, NetworkEntry), ReadEntry(zip, path, OptimizerEntry));
+            byte[] network = ReadEntry(zip, path, NetworkEntry), optimizer = ReadEntry(zip, path, OptimizerEntry);
+            foreach (var (name, bytes) in new[] { (NetworkEntry, network), (OptimizerEntry, optimizer) })
+            {
+                string? expected = state.Sha256?.GetValueOrDefault(name);
+                if (expected is null || !string.Equals(expected, Hash(bytes), StringComparison.OrdinalIgnoreCase))
+                    throw new InvalidDataException($"{path}: entry {name} is damaged (SHA-256 {Hash(bytes)}, expected {expected ?? "a recorded hash"}).");
+            }
+            return (state, network, optimizer);
         }
         catch (InvalidDataException e) when (!e.Message.StartsWith(path, StringComparison.Ordinal))
         {
@@ -72,6 +85,16 @@ internal static class TrainingCheckpoint
             throw new InvalidDataException($"{path}: checkpoint holds an invalid setting ({e.Message}).", e);
         }
     }
+
+    private static byte[] Serialize(Action<BinaryWriter> write)
+    {
+        using var memory = new MemoryStream();
+        using (var writer = new BinaryWriter(memory, System.Text.Encoding.UTF8, leaveOpen: true))
+            write(writer);
+        return memory.ToArray();
+    }
+
+    private static string Hash(byte[] bytes) => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(bytes));
 
     private static void WriteEntry(ZipArchive zip, string name, CompressionLevel level, Action<Stream> write)
     {

@@ -49,10 +49,10 @@ public static class VaeEvaluator
                 var terms = loss.Compute(batch, network.Decode(z), mu, logVar);
                 reconstructionSum += terms.Reconstruction.sum().to(ScalarType.Float64).item<double>();
                 klSum += terms.Kl.sum().to(ScalarType.Float64).item<double>();
-                klPerDimSum.add_(terms.KlPerDimension.to(ScalarType.Float64).sum(0));
+                klPerDimSum.add_(terms.KlPerDimension.to(ScalarType.Float64).sum([0L]));
                 var mu64 = mu.to(ScalarType.Float64);
-                muSum.add_(mu64.sum(0));
-                muSquareSum.add_(mu64.square().sum(0));
+                muSum.add_(mu64.sum([0L]));
+                muSquareSum.add_(mu64.square().sum([0L]));
             }
             int n = images.Count;
             double[] klPerDimension = ToArray(klPerDimSum).Select(s => s / n).ToArray();

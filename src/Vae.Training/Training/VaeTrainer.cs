@@ -285,7 +285,7 @@ public sealed class VaeTrainer : IDisposable
         if (klPerDimensionSum is not null)
         {
             using var noGrad = torch.no_grad();
-            klPerDimensionSum.add_(terms.KlPerDimension.sum(0).to(ScalarType.Float64));
+            klPerDimensionSum.add_(terms.KlPerDimension.sum([0L]).to(ScalarType.Float64));
         }
         return (values[0], values[1], values[2]);
     }
