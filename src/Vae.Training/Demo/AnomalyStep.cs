@@ -2,6 +2,8 @@ using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Spectre.Console;
+using Vae.MLNet;
+using Vae.MLNet.Anomaly;
 using Vae.Training.Cli;
 using Vae.Training.Data;
 
@@ -32,9 +34,11 @@ internal static class AnomalyStep
 
         var trainView = DemoDataView.Create(ml, normalTrain, anomaly);
         var testView = DemoDataView.Create(ml, data.Test, anomaly);
+        // The detector reads the model while scoring; it lives until the scores are evaluated below.
+        using var model = VaeModel.Load(vae.VaeModelPath);
         var detectors = new List<AnomalyResult>
         {
-            Evaluate(ml, "VAE reconstruction error (ONNX, ML.NET)", () => VaeDetector.Fit(ml, vae.VaeModelPath, trainView), testView),
+            Evaluate(ml, "VAE reconstruction error", () => ml.AnomalyDetection.Trainers.Vae(model, DemoDataView.Pixels).Fit(trainView), testView),
             Evaluate(ml, "RandomizedPca on raw pixels", () => ml.AnomalyDetection.Trainers.RandomizedPca(DemoDataView.Pixels, rank: 20, seed: options.Seed).Fit(trainView), testView),
         };
         return new AnomalyOutcome(vae, detectors, data.Test.Labels.Count(l => l == anomaly));

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Vae.MLNet;
+using Vae.MLNet.Anomaly;
 using Vae.Training.Cli;
 using Vae.Training.Data;
 using Vae.Training.Plots;
@@ -32,53 +33,30 @@ internal static class DemoFigures
 
     /// <summary>
     /// Test images of the held-out class and of normal classes over their reconstructions and the
-    /// per-pixel reconstruction error −log p(x_i | x̂_i) (brighter = larger error, scaled per row).
+    /// per-pixel terms of −log p(x|x̂) (<see cref="ReconstructionErrorMap"/>; brighter = larger, scaled per row).
     /// </summary>
-    public static string WriteAnomalyHeatmap(string directory, string vaeModelPath, VaeLikelihood likelihood, double gaussianSigma, ImageSet test, int anomalyClass, int perKind = 5)
+    public static string WriteAnomalyHeatmap(string directory, string vaeModelPath, ImageSet test, int anomalyClass, int perKind = 5)
     {
         var anomalies = Enumerable.Range(0, test.Count).Where(i => test.Labels[i] == anomalyClass).Take(perKind);
         var normals = Enumerable.Range(0, test.Count).Where(i => test.Labels[i] != anomalyClass).Take(perKind);
         var shown = test.Subset(anomalies.Concat(normals).ToArray());
-        using var runner = new OnnxVaeRunner(vaeModelPath, null);
-        var (_, reconstruction) = runner.Encode(shown.Pixels, shown.Count);
-        var (_, error, _) = runner.Score(shown.Pixels, shown.Count);
-        int size = shown.PixelsPerImage;
+        using var model = VaeModel.Load(vaeModelPath);
+        var run = model.Run(shown.Pixels, shown.Count, VaeOutputKinds.Reconstruction | VaeOutputKinds.ReconstructionError);
         var originals = Enumerable.Range(0, shown.Count).Select(i => shown.Image(i).ToArray()).ToList();
-        var recon = OnnxVaeRunner.Rows(reconstruction, size);
-        var heat = Enumerable.Range(0, shown.Count).Select(i => PixelError(originals[i], recon[i], likelihood, gaussianSigma)).ToList();
+        var maps = originals.Select(pixels => ReconstructionErrorMap.Compute(model, pixels).ToArray()).ToList();
         var labels = Enumerable.Range(0, shown.Count).Select(i => string.Create(CultureInfo.InvariantCulture,
-            $"{(shown.Labels[i] == anomalyClass ? "anomaly" : "normal")} {error[i]:F0}")).ToList();
+            $"{(shown.Labels[i] == anomalyClass ? "anomaly" : "normal")} {run.ReconstructionError![i]:F0}")).ToList();
         return ImageGridPlot.Save(Path.Combine(directory, AnomalyHeatmap),
             $"Held-out '{Name(test, anomalyClass)}' (left) vs normal test images (right); column label = reconstruction error (nats)",
             shown.Channels, shown.Height, shown.Width,
             new[]
             {
                 new ImageGridRow("image", originals),
-                new ImageGridRow("reconstruction", recon),
-                new ImageGridRow("pixel error", heat, CellColoring.Heat),
+                new ImageGridRow("reconstruction", OnnxVaeRunner.Rows(run.Reconstruction!, shown.PixelsPerImage)),
+                new ImageGridRow("pixel error", maps, CellColoring.Heat),
             }, labels, cellPixels: 84);
     }
 
     public static string Name(ImageSet images, int label) =>
         label >= 0 && label < images.ClassNames.Count ? images.ClassNames[label] : label.ToString(CultureInfo.InvariantCulture);
-
-    // −log p(x_i | x̂_i) per pixel, up to the constant that does not change the picture.
-    private static float[] PixelError(float[] x, float[] mean, VaeLikelihood likelihood, double sigma)
-    {
-        var result = new float[x.Length];
-        for (int i = 0; i < x.Length; i++)
-        {
-            if (likelihood == VaeLikelihood.Bernoulli)
-            {
-                double p = Math.Clamp(mean[i], 1e-6, 1 - 1e-6);
-                result[i] = (float)-(x[i] * Math.Log(p) + (1 - x[i]) * Math.Log(1 - p));
-            }
-            else
-            {
-                double d = (x[i] - mean[i]) / sigma;
-                result[i] = (float)(0.5 * d * d);
-            }
-        }
-        return result;
-    }
 }

@@ -67,7 +67,7 @@ public sealed class DemoRunner
         var anomaly = AnomalyStep.Run(_console, ml, options, data, anomalyDir, cancellationToken);
         if (anomaly == null) return Cancelled(anomalyDir);
         figures["roc"] = DemoFigures.WriteRoc(figureDir, anomaly.Detectors, anomalyName);
-        figures["heatmap"] = DemoFigures.WriteAnomalyHeatmap(figureDir, anomaly.Vae.VaeModelPath, options.Likelihood, options.GaussianSigma, data.Test, options.AnomalyClass);
+        figures["heatmap"] = DemoFigures.WriteAnomalyHeatmap(figureDir, anomaly.Vae.VaeModelPath, data.Test, options.AnomalyClass);
 
         Step("6. Report");
         var report = new DemoReport(options, data.Description, data.Train.Count, data.Test.Count,

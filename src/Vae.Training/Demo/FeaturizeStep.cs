@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using Vae.MLNet.Featurizer;
+using Vae.MLNet;
 
 namespace Vae.Training.Demo;
 
