@@ -68,7 +68,7 @@ public sealed class VaeFeaturizerTransformer : ITransformer, IDisposable
     /// </summary>
     void ICanSaveModel.Save(ModelSaveContext ctx)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ThrowIfDisposed();
         var schema = FittedInputSchema ?? _lastBinding?.InputSchema
             ?? throw new InvalidOperationException("The VAE featurizer cannot be saved before it has seen an input schema (Fit, Transform or GetOutputSchema).");
         using var chain = SavedChain.Build(_ml, this, schema);
@@ -89,9 +89,17 @@ public sealed class VaeFeaturizerTransformer : ITransformer, IDisposable
 
     internal FeaturizerOutput[] Outputs => _outputs;
 
+    private void ThrowIfDisposed()
+    {
+        if (_disposed)
+            throw new ObjectDisposedException(nameof(VaeFeaturizerTransformer),
+                "The VAE featurizer was disposed. Note that a PredictionEngine disposes its transformer by default; to share one " +
+                "transformer among engines, create them with new PredictionEngineOptions { OwnsTransformer = false }.");
+    }
+
     internal FeaturizerBinding Bind(DataViewSchema inputSchema)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(inputSchema);
         lock (_bindingLock)
         {
