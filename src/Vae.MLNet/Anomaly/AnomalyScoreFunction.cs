@@ -1,4 +1,3 @@
-using Microsoft.ML;
 
 namespace Vae.MLNet.Anomaly;
 
