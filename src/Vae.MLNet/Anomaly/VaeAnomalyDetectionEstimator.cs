@@ -86,6 +86,7 @@ public sealed class VaeAnomalyDetectionEstimator : IEstimator<VaeAnomalyDetectio
         if (function.NeedsError) yield return AnomalyColumns.Error;
         if (function.NeedsKl) yield return AnomalyColumns.Kl;
         if (function.NeedsMu) yield return AnomalyColumns.Mu;
+        if (function.NeedsLogVar) yield return AnomalyColumns.LogVar;
         yield return AnomalyColumns.ScoreVector;
     }
 
@@ -95,6 +96,7 @@ public sealed class VaeAnomalyDetectionEstimator : IEstimator<VaeAnomalyDetectio
         InputColumnName = _options.InputColumnName,
         MuColumnName = function.NeedsMu ? AnomalyColumns.Mu : null,
         SigmaColumnName = null,
+        LogVarColumnName = function.NeedsLogVar ? AnomalyColumns.LogVar : null,
         ReconstructionErrorColumnName = function.NeedsError ? AnomalyColumns.Error : null,
         KlColumnName = function.NeedsKl ? AnomalyColumns.Kl : null,
         BatchSize = _options.BatchSize,
@@ -112,8 +114,8 @@ public sealed class VaeAnomalyDetectionEstimator : IEstimator<VaeAnomalyDetectio
             VaeAnomalyScoreKind.NegativeElbo => _ml.Transforms.Concatenate(AnomalyColumns.ScoreVector, AnomalyColumns.Error, AnomalyColumns.Kl),
             _ => _ml.Transforms.ApplyOnnxModel(
                 [AnomalyColumns.ScoreVector],
-                function.NeedsError ? [AnomalyColumns.Mu, AnomalyColumns.Error] : [AnomalyColumns.Mu],
-                new MemoryStream(function.BuildGraph(AnomalyColumns.Error, AnomalyColumns.Mu, AnomalyColumns.ScoreVector))),
+                function.NeedsLogVar ? [AnomalyColumns.Mu, AnomalyColumns.LogVar, AnomalyColumns.Error] : [AnomalyColumns.Mu],
+                new MemoryStream(function.BuildGraph(AnomalyColumns.Error, AnomalyColumns.Mu, AnomalyColumns.LogVar, AnomalyColumns.ScoreVector))),
         };
         return estimator.Fit(features);
     }

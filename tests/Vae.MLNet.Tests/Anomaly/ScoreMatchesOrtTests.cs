@@ -36,15 +36,17 @@ public sealed class ScoreMatchesOrtTests
     }
 
     [Fact]
-    public void Combined_score_is_the_sum_of_fitted_z_scores_of_log_error_and_distance()
+    public void Combined_score_is_the_weighted_sum_of_fitted_z_scores_of_log_error_and_log_distance_of_mu_and_logvar()
     {
         var (scores, ort, _) = Run(VaeAnomalyScoreKind.Combined);
-        var distances = NaiveMahalanobis(ort["mu"], shrinkage: 0.01);
+        var codes = ort["mu"].Zip(ort["logvar"], (m, l) => m.Concat(l).ToArray()).ToArray();
+        var logDistances = NaiveMahalanobis(codes, shrinkage: 0.01).Select(d => Math.Log(d)).ToArray();
         var logErrors = ort["reconstruction_error"].Select(e => Math.Log(e[0])).ToArray();
         var z1 = ZScores(logErrors);
-        var z2 = ZScores(distances);
+        var z2 = ZScores(logDistances);
+        double w = AnomalyScoreFunction.CombinedLatentWeight;
         for (int r = 0; r < Count; r++)
-            Assert.True(Math.Abs(z1[r] + z2[r] - scores[r].Score) < 1e-3, $"row {r}: expected {z1[r] + z2[r]}, got {scores[r].Score}");
+            Assert.True(Math.Abs(z1[r] + w * z2[r] - scores[r].Score) < 1e-3, $"row {r}: expected {z1[r] + w * z2[r]}, got {scores[r].Score}");
     }
 
     [Fact]
