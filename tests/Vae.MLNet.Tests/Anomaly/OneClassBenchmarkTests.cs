@@ -9,7 +9,7 @@ public sealed class OneClassBenchmarkTests
     [Fact]
     public void Benchmark_table_holds_the_auroc_of_each_class_against_the_rest_for_every_method()
     {
-        const int trainCount = 1500, testStart = 8000, testCount = 400;
+        const int trainCount = 800, testStart = 8000, testCount = 300;
         var data = new OneClassBenchmarkData(
             TestData.Images(0, trainCount), TestData.Labels(0, trainCount).Select(l => (int)l).ToList(),
             TestData.Images(testStart, testCount), TestData.Labels(testStart, testCount).Select(l => (int)l).ToList(), 1, 28, 28);
@@ -22,12 +22,12 @@ public sealed class OneClassBenchmarkTests
         }
 
         var benchmark = new OneClassBenchmark(new MLContext(seed: 1), data) { PcaRank = 5 };
-        var result = benchmark.Run(Trainer, classes: [0, 1, 7]);
+        var result = benchmark.Run(Trainer, classes: [0, 1]);
 
-        Assert.Equal([0, 1, 7], result.Classes);
+        Assert.Equal([0, 1], result.Classes);
         Assert.Equal(["ReconstructionError", "NegativeElbo", "Mahalanobis", "Combined", OneClassBenchmark.PcaMethod], result.Methods);
         Assert.Equal(
-            new[] { 0, 1, 7 }.Select(c => (c, TestData.Labels(0, trainCount).Count(l => l == c))),
+            new[] { 0, 1 }.Select(c => (c, TestData.Labels(0, trainCount).Count(l => l == c))),
             calls);
 
         // Independent check of one column: the error scores straight from ONNX Runtime, AUROC by pair counting.
@@ -52,10 +52,10 @@ public sealed class OneClassBenchmarkTests
             Assert.Equal(result.Classes.Average(c => result.Auroc(method, c)), result.Mean(method), 12);
         // Trousers (1) are easy even for PCA on pixels; the table must not be constant.
         Assert.True(result.Auroc(OneClassBenchmark.PcaMethod, 1) > 0.7);
-        Assert.NotEqual(result.Auroc("Mahalanobis", 0), result.Auroc("Mahalanobis", 7));
+        Assert.NotEqual(result.Auroc("Mahalanobis", 0), result.Auroc("Mahalanobis", 1));
 
         string table = result.ToMarkdown();
-        Assert.Contains("| method | 0 | 1 | 7 | mean |", table, StringComparison.Ordinal);
+        Assert.Contains("| method | 0 | 1 | mean |", table, StringComparison.Ordinal);
         Assert.Equal(2 + result.Methods.Count, table.Trim().Split('\n').Length);
     }
 
