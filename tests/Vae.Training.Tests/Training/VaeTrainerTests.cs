@@ -109,6 +109,25 @@ public sealed class VaeTrainerTests : IDisposable
     }
 
     [Fact]
+    public void CancelledTrainerWithoutOutputFolderContinuesExactlyWhenTrainIsCalledAgain()
+    {
+        using var straight = new VaeTrainer(TinyTraining.Architecture, TinyTraining.Options(epochs: 2));
+        straight.Train(TinyTraining.Train);
+
+        using var cts = new CancellationTokenSource();
+        using var trainer = new VaeTrainer(TinyTraining.Architecture, TinyTraining.Options(epochs: 2));
+        var stopped = trainer.Train(TinyTraining.Train, null, new SyncProgress<TrainProgress>(p => { if (p.Epoch == 1 && p.Batch == 5) cts.Cancel(); }), cts.Token);
+        Assert.True(stopped.Cancelled);
+        Assert.Empty(stopped.History);
+        Assert.Null(stopped.CheckpointPath);
+
+        Assert.Throws<InvalidOperationException>(() => trainer.Train(TinyTraining.Validation)); // must be the same data
+        var finished = trainer.Train(TinyTraining.Train);
+        Assert.Equal(2, finished.History.Count);
+        TinyTraining.AssertBitIdentical(TinyTraining.Weights(straight), TinyTraining.Weights(trainer));
+    }
+
+    [Fact]
     public void DivergenceStopsNamingEpochAndBatchAndKeepsTheLastGoodCheckpoint()
     {
         float[][] good;
