@@ -110,8 +110,11 @@ public sealed class LazinessAndOwnershipTests
         var schema = transformer.Transform(data).Schema;
         Assert.NotNull(schema.GetColumnOrNull("Latent"));
         Assert.NotNull(schema.GetColumnOrNull("LatentSigma"));
+        using var second = estimator.Fit(data);
         transformer.Dispose();
         Assert.Throws<ObjectDisposedException>(() => transformer.Model.Run(new float[784], 1));
         Assert.Throws<ObjectDisposedException>(() => transformer.Transform(data));
+        // A second transformer from the same estimator has its own model and keeps working.
+        Assert.Equal(8, second.Model.Run(TestData.Images(0, 1)[0], 1, VaeOutputKinds.Mu).Mu!.Length);
     }
 }
