@@ -13,20 +13,19 @@ public static class VaeFeaturizerCatalog
     }
 
     /// <summary>
-    /// Adds μ (named <paramref name="outputColumnName"/>) and σ (named <paramref name="outputColumnName"/> + "Sigma")
-    /// computed by the VAE ONNX model at <paramref name="modelPath"/> from <paramref name="inputColumnName"/>
-    /// (an image or a C·H·W Single vector). The transformer owns the loaded model.
+    /// Adds μ and σ (<c>Vector&lt;Single, k&gt;</c> columns named <paramref name="muColumnName"/> and
+    /// <paramref name="sigmaColumnName"/>) computed by the VAE ONNX model at <paramref name="modelPath"/> from
+    /// <paramref name="inputColumnName"/> (an image or a C·H·W Single vector). The transformer owns the loaded model.
     /// </summary>
-    public static VaeFeaturizerEstimator VaeFeaturize(this TransformsCatalog catalog, string modelPath, string outputColumnName = "Mu",
-        string inputColumnName = "Image")
+    public static VaeFeaturizerEstimator VaeFeaturize(this TransformsCatalog catalog, string modelPath, string inputColumnName = "Image",
+        string muColumnName = "Mu", string sigmaColumnName = "Sigma")
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        ArgumentException.ThrowIfNullOrWhiteSpace(outputColumnName);
         var options = new VaeFeaturizerOptions
         {
             InputColumnName = inputColumnName,
-            MuColumnName = outputColumnName,
-            SigmaColumnName = outputColumnName + "Sigma",
+            MuColumnName = muColumnName,
+            SigmaColumnName = sigmaColumnName,
         };
         return new VaeFeaturizerEstimator(CatalogContext(catalog), VaeModel.Load(modelPath), ownsModel: true, options);
     }

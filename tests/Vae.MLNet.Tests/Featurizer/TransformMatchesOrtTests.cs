@@ -105,11 +105,11 @@ public sealed class LazinessAndOwnershipTests
     {
         var ml = new MLContext(seed: 1);
         var data = Rows.Pixels(ml, 0, 5);
-        var estimator = ml.Transforms.VaeFeaturize(TestData.ContractVae, outputColumnName: "Latent", inputColumnName: "Pixels");
+        var estimator = ml.Transforms.VaeFeaturize(TestData.ContractVae, inputColumnName: "Pixels", muColumnName: "Latent", sigmaColumnName: "Spread");
         var transformer = estimator.Fit(data);
         var schema = transformer.Transform(data).Schema;
         Assert.NotNull(schema.GetColumnOrNull("Latent"));
-        Assert.NotNull(schema.GetColumnOrNull("LatentSigma"));
+        Assert.NotNull(schema.GetColumnOrNull("Spread"));
         using var second = estimator.Fit(data);
         transformer.Dispose();
         Assert.Throws<ObjectDisposedException>(() => transformer.Model.Run(new float[784], 1));
