@@ -83,11 +83,40 @@ public static class IdxReader
                 throw new InvalidDataException($"{name}: header claims more than {MaxElements} elements; refusing to allocate.");
         }
 
-        var data = new byte[total];
-        ReadExactly(stream, data, name, $"{total} data bytes for dimensions [{string.Join(", ", dims)}]");
+        string declared = $"{total} data bytes for dimensions [{string.Join(", ", dims)}]";
+        if (stream.CanSeek && stream.Length - stream.Position != total)
+            throw new InvalidDataException(stream.Length - stream.Position < total
+                ? $"{name}: header declares {declared} but only {stream.Length - stream.Position} remain (truncated?)."
+                : $"{name}: trailing bytes after the {declared}.");
+        byte[] data = ReadDeclared(stream, (int)total, name, declared);
         if (stream.ReadByte() != -1)
-            throw new InvalidDataException($"{name}: trailing bytes after the {total} data bytes declared by dimensions [{string.Join(", ", dims)}].");
+            throw new InvalidDataException($"{name}: trailing bytes after the {declared}.");
         return (dims, data);
+    }
+
+    // A compressed stream's length is unknown until read: grow the buffer as bytes arrive, so a forged
+    // header cannot make us allocate gigabytes for a file that holds a few bytes.
+    private static byte[] ReadDeclared(Stream stream, int total, string name, string declared)
+    {
+        const int chunk = 16 << 20;
+        if (stream.CanSeek || total <= chunk)
+        {
+            var exact = new byte[total];
+            ReadExactly(stream, exact, name, declared);
+            return exact;
+        }
+        var buffer = new byte[chunk];
+        int filled = 0;
+        while (filled < total)
+        {
+            if (filled == buffer.Length) Array.Resize(ref buffer, (int)Math.Min(total, 2L * buffer.Length));
+            int read = stream.Read(buffer, filled, Math.Min(buffer.Length, total) - filled);
+            if (read == 0)
+                throw new InvalidDataException($"{name}: file ends after {filled} of {declared} (truncated?).");
+            filled += read;
+        }
+        if (buffer.Length != total) Array.Resize(ref buffer, total);
+        return buffer;
     }
 
     private static void ReadExactly(Stream stream, Span<byte> buffer, string name, string what)

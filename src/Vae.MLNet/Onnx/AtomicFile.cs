@@ -1,0 +1,33 @@
+namespace Vae.MLNet.Onnx;
+
+/// <summary>
+/// Writes a file through a temporary sibling and a rename, so the target is either the old file or the
+/// complete new one — never a partial write, even if the process dies or the writer throws.
+/// </summary>
+internal static class AtomicFile
+{
+    public static void Write(string path, Action<Stream> writeContent)
+    {
+        string fullPath = Path.GetFullPath(path);
+        string directory = Path.GetDirectoryName(fullPath)
+            ?? throw new ArgumentException($"{path}: has no parent directory.", nameof(path));
+        if (!Directory.Exists(directory))
+            throw new DirectoryNotFoundException($"Cannot write {path}: folder {directory} does not exist.");
+
+        // Same folder ⇒ same file system ⇒ File.Move is a rename, atomic on POSIX and NTFS.
+        string temp = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                writeContent(stream);
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temp, fullPath, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+}
