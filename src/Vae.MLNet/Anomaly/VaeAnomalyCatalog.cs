@@ -36,21 +36,10 @@ public static class VaeAnomalyCatalog
     }
 
     /// <summary>
-    /// The MLContext behind the catalog. ML.NET exposes a catalog's environment only internally (the
-    /// explicit IInternalCatalog.Environment); a fresh context is equivalent for building built-in
-    /// transformers, so it is used when the catalog's cannot be reached.
+    /// The context the detector builds its helper transformers with (featurizer, concatenation,
+    /// ApplyOnnxModel, the one-step LinearSvm identity scorer, column drop). ML.NET keeps a catalog's
+    /// environment internal; these helpers are deterministic (the scorer's single example needs no seed),
+    /// so a private context is equivalent — the same choice as the featurizer's catalog.
     /// </summary>
-    private static MLContext CatalogContext(AnomalyDetectionCatalog.AnomalyDetectionTrainers catalog)
-    {
-        for (var type = catalog.GetType(); type != null; type = type.BaseType)
-        {
-            foreach (var property in type.GetProperties(System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic
-                | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.DeclaredOnly))
-            {
-                if (property.Name.EndsWith("Environment", StringComparison.Ordinal) && property.GetValue(catalog) is MLContext ml)
-                    return ml;
-            }
-        }
-        return new MLContext();
-    }
+    private static MLContext CatalogContext(AnomalyDetectionCatalog.AnomalyDetectionTrainers catalog) => new(seed: 0);
 }
