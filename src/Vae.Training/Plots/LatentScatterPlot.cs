@@ -1,4 +1,7 @@
-using ScottPlot;
+using OxyPlot;
+using OxyPlot.Axes;
+using OxyPlot.Legends;
+using OxyPlot.Series;
 
 namespace Vae.Training.Plots;
 
@@ -22,17 +25,24 @@ public static class LatentScatterPlot
         if (x.Count == 0)
             throw new ArgumentException($"{path}: no points to plot.", nameof(x));
 
-        var plot = new Plot();
+        var model = PlotStyle.Model(title);
+        model.Axes.Add(PlotStyle.Axis(AxisPosition.Bottom, xLabel));
+        model.Axes.Add(PlotStyle.Axis(AxisPosition.Left, yLabel));
+        model.Legends.Add(PlotStyle.Legend(LegendPosition.RightTop, LegendPlacement.Outside));
         foreach (var group in Enumerable.Range(0, x.Count).GroupBy(i => labels[i] >= 0 && labels[i] < classNames.Count ? labels[i] : -1).OrderBy(g => g.Key))
         {
-            double[] gx = group.Select(i => x[i]).ToArray(), gy = group.Select(i => y[i]).ToArray();
-            var markers = plot.Add.Markers(gx, gy, MarkerShape.FilledCircle, 4, group.Key >= 0 ? PlotStyle.Series(group.Key) : Colors.Gray);
-            markers.LegendText = group.Key >= 0 ? classNames[group.Key] : "other";
+            var color = group.Key >= 0 ? PlotStyle.Series(group.Key) : OxyColors.Gray;
+            var markers = new ScatterSeries
+            {
+                Title = group.Key >= 0 ? classNames[group.Key] : "other",
+                MarkerType = MarkerType.Circle,
+                MarkerSize = 2.5,
+                // Slightly transparent, so dense clusters show their overlap.
+                MarkerFill = OxyColor.FromAColor(190, color),
+            };
+            markers.Points.AddRange(group.Select(i => new ScatterPoint(x[i], y[i])));
+            model.Series.Add(markers);
         }
-        plot.Title(title, 14);
-        plot.XLabel(xLabel);
-        plot.YLabel(yLabel);
-        plot.ShowLegend(Edge.Right);
-        return PlotStyle.Save(plot, path, 900, 600);
+        return PlotStyle.Save(model, path, 900, 600);
     }
 }

@@ -1,4 +1,7 @@
-using ScottPlot;
+using OxyPlot;
+using OxyPlot.Axes;
+using OxyPlot.Legends;
+using OxyPlot.Series;
 using SkiaSharp;
 
 namespace Vae.Training.Plots;
@@ -14,6 +17,8 @@ public sealed record EpochLosses(int Epoch, double TrainReconstruction, double T
 /// </summary>
 public static class LossCurvePlot
 {
+    private const int PanelWidth = 640, PanelHeight = 480;
+
     /// <summary>Writes the figure to <paramref name="path"/> (PNG, atomically); returns the full path.</summary>
     public static string Save(string path, IReadOnlyList<EpochLosses> epochs, string title = "VAE loss terms per epoch")
     {
@@ -21,26 +26,22 @@ public static class LossCurvePlot
         if (epochs.Count == 0)
             throw new ArgumentException($"{path}: no epochs to plot (expected at least 1).", nameof(epochs));
 
-        double[] x = epochs.Select(e => (double)e.Epoch).ToArray();
-        var left = new Plot();
-        AddSeries(left, x, epochs.Select(e => e.TrainReconstruction), "reconstruction (train)", PlotStyle.Series(0), LinePattern.Solid);
-        AddSeries(left, x, epochs.Select(e => e.ValidationReconstruction), "reconstruction (validation)", PlotStyle.Series(0), LinePattern.Dashed);
-        AddSeries(left, x, epochs.Select(e => e.TrainTotal), "total −ELBO (train)", PlotStyle.Series(2), LinePattern.Solid);
-        AddSeries(left, x, epochs.Select(e => e.ValidationTotal), "total −ELBO (validation)", PlotStyle.Series(2), LinePattern.Dashed);
-        Decorate(left, $"{title}: reconstruction and total", "nats per image");
+        var left = Panel($"{title}: reconstruction and total", epochs);
+        AddSeries(left, epochs, e => e.TrainReconstruction, "reconstruction (train)", PlotStyle.Series(0), LineStyle.Solid);
+        AddSeries(left, epochs, e => e.ValidationReconstruction, "reconstruction (validation)", PlotStyle.Series(0), LineStyle.Dash);
+        AddSeries(left, epochs, e => e.TrainTotal, "total −ELBO (train)", PlotStyle.Series(2), LineStyle.Solid);
+        AddSeries(left, epochs, e => e.ValidationTotal, "total −ELBO (validation)", PlotStyle.Series(2), LineStyle.Dash);
 
-        var right = new Plot();
-        AddSeries(right, x, epochs.Select(e => e.TrainKl), "KL (train)", PlotStyle.Series(1), LinePattern.Solid);
-        AddSeries(right, x, epochs.Select(e => e.ValidationKl), "KL (validation)", PlotStyle.Series(1), LinePattern.Dashed);
-        Decorate(right, "KL(q(z|x) ‖ N(0, I))", "nats per image");
+        var right = Panel("KL(q(z|x) ‖ N(0, I))", epochs);
+        AddSeries(right, epochs, e => e.TrainKl, "KL (train)", PlotStyle.Series(1), LineStyle.Solid);
+        AddSeries(right, epochs, e => e.ValidationKl, "KL (validation)", PlotStyle.Series(1), LineStyle.Dash);
 
-        const int panelWidth = 640, height = 480;
-        using var surface = SKSurface.Create(new SKImageInfo(2 * panelWidth, height));
+        // Each panel renders to its own image, then both are placed side by side on one canvas.
+        using var surface = SKSurface.Create(new SKImageInfo(2 * PanelWidth, PanelHeight));
         surface.Canvas.Clear(SKColors.White);
-        // Each panel renders on its own (ScottPlot clears the whole canvas it is given), then both are placed side by side.
-        foreach (var (panel, offset) in new[] { (left, 0), (right, panelWidth) })
+        foreach (var (panel, offset) in new[] { (left, 0), (right, PanelWidth) })
         {
-            using var panelImage = SKImage.FromEncodedData(panel.GetImageBytes(panelWidth, height, ImageFormat.Png));
+            using var panelImage = SKImage.FromEncodedData(PlotStyle.Render(panel, PanelWidth, PanelHeight));
             surface.Canvas.DrawImage(panelImage, offset, 0);
         }
         using var image = surface.Snapshot();
@@ -48,22 +49,46 @@ public static class LossCurvePlot
         return PngFile.Write(path, data.ToArray());
     }
 
-    private static void AddSeries(Plot plot, double[] x, IEnumerable<double> values, string label, Color color, LinePattern pattern)
+    private static PlotModel Panel(string title, IReadOnlyList<EpochLosses> epochs)
     {
-        double[] y = values.ToArray();
-        if (y.All(double.IsNaN)) return; // e.g. no validation split
-        var line = plot.Add.Scatter(x, y, color);
-        line.LegendText = label;
-        line.LinePattern = pattern;
-        line.LineWidth = 2;
-        line.MarkerSize = x.Length <= 30 ? 6 : 0;
+        var model = PlotStyle.Model(title);
+        var epochAxis = PlotStyle.Axis(AxisPosition.Bottom, "epoch");
+        // Epochs are whole numbers: no tick at 1.5; a single epoch still gets a visible range.
+        epochAxis.MinimumMajorStep = 1;
+        epochAxis.MinimumMinorStep = 1;
+        epochAxis.StringFormat = "0";
+        if (epochs.Count == 1)
+        {
+            epochAxis.Minimum = epochs[0].Epoch - 1;
+            epochAxis.Maximum = epochs[0].Epoch + 1;
+        }
+        model.Axes.Add(epochAxis);
+        model.Axes.Add(PlotStyle.Axis(AxisPosition.Left, "nats per image"));
+        var legend = PlotStyle.Legend(LegendPosition.BottomCenter, LegendPlacement.Outside);
+        legend.LegendOrientation = LegendOrientation.Horizontal;
+        legend.LegendBorder = OxyColors.Undefined;
+        legend.LegendMaxWidth = 0.75 * PanelWidth; // two entries a row: train beside its validation
+        model.Legends.Add(legend);
+        return model;
     }
 
-    private static void Decorate(Plot plot, string title, string yLabel)
+    private static void AddSeries(PlotModel model, IReadOnlyList<EpochLosses> epochs, Func<EpochLosses, double> value, string label,
+        OxyColor color, LineStyle style)
     {
-        plot.Title(title, 14);
-        plot.XLabel("epoch");
-        plot.YLabel(yLabel);
-        plot.ShowLegend(Edge.Bottom);
+        if (epochs.All(e => double.IsNaN(value(e)))) return; // e.g. no validation split
+        var line = new LineSeries
+        {
+            Title = label,
+            Color = color,
+            LineStyle = style,
+            StrokeThickness = 2,
+            // Markers show single epochs (and a one-epoch run at all); on long runs they would clutter.
+            MarkerType = epochs.Count <= 30 ? MarkerType.Circle : MarkerType.None,
+            MarkerSize = 3,
+            MarkerFill = color,
+        };
+        // NaN breaks the line (an epoch without validation) instead of drawing through it.
+        line.Points.AddRange(epochs.Select(e => new DataPoint(e.Epoch, value(e))));
+        model.Series.Add(line);
     }
 }

@@ -1,5 +1,8 @@
 using System.Globalization;
-using ScottPlot;
+using OxyPlot;
+using OxyPlot.Axes;
+using OxyPlot.Legends;
+using OxyPlot.Series;
 
 namespace Vae.Training.Plots;
 
@@ -15,25 +18,39 @@ public static class RocPlot
         ArgumentNullException.ThrowIfNull(curves);
         if (curves.Count == 0)
             throw new ArgumentException($"{path}: no ROC curves to plot.", nameof(curves));
-        var plot = new Plot();
-        var chance = plot.Add.Line(0, 0, 1, 1);
-        chance.LinePattern = LinePattern.Dotted;
-        chance.Color = Colors.Gray;
-        chance.LegendText = "chance (AUROC 0.5)";
+        foreach (var c in curves)
+            if (c.FalsePositiveRate.Count != c.TruePositiveRate.Count || c.FalsePositiveRate.Count == 0)
+                throw new ArgumentException($"{path}: curve '{c.Name}' has {c.FalsePositiveRate.Count} FPR and {c.TruePositiveRate.Count} TPR values; expected equal, non-zero counts.");
+
+        var model = PlotStyle.Model(title);
+        model.Axes.Add(RateAxis(AxisPosition.Bottom, "false positive rate"));
+        model.Axes.Add(RateAxis(AxisPosition.Left, "true positive rate"));
+        model.Legends.Add(PlotStyle.Legend(LegendPosition.BottomRight));
+
+        var chance = new LineSeries { Title = "chance (AUROC 0.5)", Color = OxyColors.Gray, LineStyle = LineStyle.Dot, StrokeThickness = 1.5 };
+        chance.Points.AddRange([new DataPoint(0, 0), new DataPoint(1, 1)]);
+        model.Series.Add(chance);
         for (int i = 0; i < curves.Count; i++)
         {
             var c = curves[i];
-            if (c.FalsePositiveRate.Count != c.TruePositiveRate.Count || c.FalsePositiveRate.Count == 0)
-                throw new ArgumentException($"{path}: curve '{c.Name}' has {c.FalsePositiveRate.Count} FPR and {c.TruePositiveRate.Count} TPR values; expected equal, non-zero counts.");
-            var line = plot.Add.ScatterLine(c.FalsePositiveRate.ToArray(), c.TruePositiveRate.ToArray(), PlotStyle.Series(i));
-            line.LineWidth = 2;
-            line.LegendText = string.Create(CultureInfo.InvariantCulture, $"{c.Name} (AUROC {c.Auc:F3})");
+            var line = new LineSeries
+            {
+                Title = string.Create(CultureInfo.InvariantCulture, $"{c.Name} (AUROC {c.Auc:F3})"),
+                Color = PlotStyle.Series(i),
+                StrokeThickness = 2,
+            };
+            line.Points.AddRange(Enumerable.Range(0, c.FalsePositiveRate.Count).Select(k => new DataPoint(c.FalsePositiveRate[k], c.TruePositiveRate[k])));
+            model.Series.Add(line);
         }
-        plot.Axes.SetLimits(-0.01, 1.01, -0.01, 1.01);
-        plot.Title(title, 14);
-        plot.XLabel("false positive rate");
-        plot.YLabel("true positive rate");
-        plot.ShowLegend(Alignment.LowerRight);
-        return PlotStyle.Save(plot, path, 640, 600);
+        return PlotStyle.Save(model, path, 640, 600);
+    }
+
+    private static LinearAxis RateAxis(AxisPosition position, string title)
+    {
+        var axis = PlotStyle.Axis(position, title);
+        axis.Minimum = -0.01;
+        axis.Maximum = 1.01;
+        axis.MajorStep = 0.2;
+        return axis;
     }
 }

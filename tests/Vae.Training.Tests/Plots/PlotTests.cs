@@ -21,6 +21,13 @@ public sealed class PlotTests : IDisposable
     }
 
     [Fact]
+    public void Loss_curves_of_one_epoch_without_validation_are_drawn()
+    {
+        var epochs = new[] { new EpochLosses(1, 250, 12, 262) };
+        using var png = PngAssert.Valid(LossCurvePlot.Save(Path.Combine(_dir, "loss1.png"), epochs), 1280, 480);
+    }
+
+    [Fact]
     public void Loss_curves_need_an_epoch()
     {
         var e = Assert.Throws<ArgumentException>(() => LossCurvePlot.Save(Path.Combine(_dir, "loss.png"), Array.Empty<EpochLosses>()));
@@ -41,6 +48,28 @@ public sealed class PlotTests : IDisposable
         string path = ImageGridPlot.Save(Path.Combine(_dir, "grid.png"), "test grid", 1, 28, 28, rows, new[] { "a", "b", "c" });
         using var png = PngAssert.Valid(path);
         Assert.True(png.Width >= 3 * 56 && png.Height >= 3 * 56, $"grid too small: {png.Width}x{png.Height}");
+    }
+
+    [Fact]
+    public void Image_grid_draws_rgb_channels_in_order_and_keeps_wide_images_wide()
+    {
+        const int h = 10, w = 20, plane = h * w;
+        // Left half pure red, right half pure blue (planes R, G, B).
+        var image = new float[3 * plane];
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++)
+                image[(x < w / 2 ? 0 : 2 * plane) + y * w + x] = 1f;
+        var rows = new[] { new ImageGridRow("rgb", new[] { image, image }) };
+        using var png = PngAssert.Valid(ImageGridPlot.Save(Path.Combine(_dir, "rgb.png"), "rgb grid", 3, h, w, rows, cellPixels: 80));
+        int red = 0, blue = 0;
+        foreach (var colour in png.Pixels)
+        {
+            if (colour == new SKColor(255, 0, 0)) red++;
+            if (colour == new SKColor(0, 0, 255)) blue++;
+        }
+        // Two cells of 80x40 pixels (the longer side is 80), each half red, half blue, scaled without blending.
+        Assert.Equal(2 * 40 * 40, red);
+        Assert.Equal(2 * 40 * 40, blue);
     }
 
     [Fact]
