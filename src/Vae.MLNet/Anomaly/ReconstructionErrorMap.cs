@@ -1,3 +1,4 @@
+using Vae.MLNet.IO;
 using System.Globalization;
 
 namespace Vae.MLNet.Anomaly;

@@ -1,3 +1,4 @@
+using Vae.MLNet.IO;
 using Google.Protobuf;
 using Vae.MLNet.Onnx.Proto;
 

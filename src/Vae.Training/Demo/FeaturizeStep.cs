@@ -12,12 +12,12 @@ internal sealed record FeaturizedData(IDataView Train, IDataView Test, float[][]
 internal static class FeaturizeStep
 {
     public const string Mu = "Mu";
-    public const string Sigma = "MuSigma";
+    public const string Sigma = "Sigma";
 
     public static FeaturizedData Run(MLContext ml, string vaeModelPath, IDataView train, IDataView test)
     {
         var clock = Stopwatch.StartNew();
-        var featurizer = ml.Transforms.VaeFeaturize(vaeModelPath, outputColumnName: Mu, inputColumnName: DemoDataView.Pixels).Fit(train);
+        var featurizer = ml.Transforms.VaeFeaturize(vaeModelPath, inputColumnName: DemoDataView.Pixels, muColumnName: Mu, sigmaColumnName: Sigma).Fit(train);
         // Cache materialises μ and σ once; every trainer below then reads them from memory.
         var featurizedTrain = ml.Data.Cache(featurizer.Transform(train));
         var featurizedTest = ml.Data.Cache(featurizer.Transform(test));

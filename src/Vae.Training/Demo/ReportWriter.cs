@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Spectre.Console;
+using Vae.MLNet.IO;
 
 namespace Vae.Training.Demo;
 
@@ -15,16 +16,7 @@ public static class ReportWriter
     {
         ArgumentNullException.ThrowIfNull(report);
         string path = Path.Combine(Path.GetFullPath(directory), FileName);
-        string temp = path + $".{Guid.NewGuid():N}.tmp";
-        try
-        {
-            File.WriteAllText(temp, Markdown(report, directory), new UTF8Encoding(false));
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+        AtomicFile.WriteAllText(path, Markdown(report, directory));
         return path;
     }
 

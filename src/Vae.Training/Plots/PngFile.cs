@@ -1,3 +1,5 @@
+using Vae.MLNet.IO;
+
 namespace Vae.Training.Plots;
 
 /// <summary>Writes PNG bytes atomically: a temp file beside the target, then a rename.</summary>
@@ -12,16 +14,7 @@ public static class PngFile
             throw new ArgumentException($"{path}: the bytes to write are not a PNG image (got {png.Length} bytes).", nameof(png));
         string full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        string temp = full + $".{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
-        try
-        {
-            File.WriteAllBytes(temp, png);
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+        AtomicFile.WriteAllBytes(full, png);
         return full;
     }
 }

@@ -1,3 +1,4 @@
+using Vae.MLNet.IO;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -22,6 +23,8 @@ public static class MetricsLog
     {
         ArgumentNullException.ThrowIfNull(architecture);
         ArgumentNullException.ThrowIfNull(history);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(jsonPath))!);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(csvPath))!);
         AtomicFile.WriteAllText(jsonPath, JsonSerializer.Serialize(new Document(architecture.ToString(), options, history), TrainingJson.Options));
         AtomicFile.WriteAllText(csvPath, ToCsv(history, architecture.LatentDim));
     }

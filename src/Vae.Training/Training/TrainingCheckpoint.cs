@@ -1,3 +1,4 @@
+using Vae.MLNet.IO;
 using System.IO.Compression;
 using System.Text.Json;
 using Vae.Training.Model;
@@ -40,6 +41,7 @@ internal static class TrainingCheckpoint
     {
         byte[] network = Serialize(writeNetwork), optimizer = Serialize(writeOptimizer);
         state = state with { Sha256 = new Dictionary<string, string> { [NetworkEntry] = Hash(network), [OptimizerEntry] = Hash(optimizer) } };
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         AtomicFile.Write(path, stream =>
         {
             using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);

@@ -1,11 +1,16 @@
-namespace Vae.MLNet.Onnx;
+using System.Text;
+
+namespace Vae.MLNet.IO;
 
 /// <summary>
 /// Writes a file through a temporary sibling and a rename, so the target is either the old file or the
-/// complete new one — never a partial write, even if the process dies or the writer throws.
+/// complete new one — never a partial write, even if the process dies or the writer throws. The one
+/// implementation for every file this project writes (ONNX models, checkpoints, metrics, figures,
+/// reports); Vae.Training sees it through InternalsVisibleTo.
 /// </summary>
 internal static class AtomicFile
 {
+    /// <summary>Writes what <paramref name="writeContent"/> puts into the stream; the folder must exist.</summary>
     public static void Write(string path, Action<Stream> writeContent)
     {
         string fullPath = Path.GetFullPath(path);
@@ -30,4 +35,10 @@ internal static class AtomicFile
             if (File.Exists(temp)) File.Delete(temp);
         }
     }
+
+    /// <summary>Writes <paramref name="bytes"/>; the folder must exist.</summary>
+    public static void WriteAllBytes(string path, byte[] bytes) => Write(path, stream => stream.Write(bytes));
+
+    /// <summary>Writes <paramref name="text"/> as UTF-8 without a byte-order mark; the folder must exist.</summary>
+    public static void WriteAllText(string path, string text) => WriteAllBytes(path, new UTF8Encoding(false).GetBytes(text));
 }
