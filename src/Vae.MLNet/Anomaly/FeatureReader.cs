@@ -50,6 +50,32 @@ internal static class FeatureReader
         return new AnomalyFeatures(rows, latentDim, [.. error], [.. kl], [.. mu]);
     }
 
+    /// <summary>The features as an in-memory data view with the featurizer's column names and types.</summary>
+    public static IDataView ToDataView(MLContext ml, AnomalyFeatures features)
+    {
+        int k = Math.Max(1, features.LatentDim);
+        var rows = Enumerable.Range(0, features.Rows).Select(r => new FeatureRow
+        {
+            Error = features.Error.Length > 0 ? features.Error[r] : 0,
+            Kl = features.Kl.Length > 0 ? features.Kl[r] : 0,
+            Mu = features.Mu.Length > 0 ? features.Mu.AsSpan(r * k, k).ToArray() : new float[k],
+        }).ToList();
+        var schema = SchemaDefinition.Create(typeof(FeatureRow));
+        var mu = schema[nameof(FeatureRow.Mu)];
+        mu.ColumnType = new VectorDataViewType(NumberDataViewType.Single, k);
+        mu.ColumnName = AnomalyColumns.Mu;
+        schema[nameof(FeatureRow.Error)].ColumnName = AnomalyColumns.Error;
+        schema[nameof(FeatureRow.Kl)].ColumnName = AnomalyColumns.Kl;
+        return ml.Data.LoadFromEnumerable(rows, schema);
+    }
+
+    private sealed class FeatureRow
+    {
+        public float Error { get; set; }
+        public float Kl { get; set; }
+        public float[] Mu { get; set; } = [];
+    }
+
     private static DataViewSchema.Column? Find(IDataView data, string name, bool needed, List<DataViewSchema.Column> columns)
     {
         if (!needed)

@@ -29,7 +29,7 @@ public sealed class ScoreMatchesOrtTests
     public void Mahalanobis_score_is_the_squared_distance_to_the_shrunk_gaussian_of_the_fitted_mu()
     {
         var (scores, ort, _) = Run(VaeAnomalyScoreKind.Mahalanobis);
-        var distances = NaiveMahalanobis(ort["mu"], shrinkage: 0.1);
+        var distances = NaiveMahalanobis(ort["mu"], shrinkage: 0.01);
         for (int r = 0; r < Count; r++)
             DirectOrt.AssertClose([(float)distances[r]], [scores[r].Score], 1e-4, $"score row {r}");
         Assert.True(distances.Max() > 2 * distances.Min(), "distances should vary across images");
@@ -39,7 +39,7 @@ public sealed class ScoreMatchesOrtTests
     public void Combined_score_is_the_sum_of_fitted_z_scores_of_log_error_and_distance()
     {
         var (scores, ort, _) = Run(VaeAnomalyScoreKind.Combined);
-        var distances = NaiveMahalanobis(ort["mu"], shrinkage: 0.1);
+        var distances = NaiveMahalanobis(ort["mu"], shrinkage: 0.01);
         var logErrors = ort["reconstruction_error"].Select(e => Math.Log(e[0])).ToArray();
         var z1 = ZScores(logErrors);
         var z2 = ZScores(distances);
