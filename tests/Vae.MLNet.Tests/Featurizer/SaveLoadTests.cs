@@ -182,3 +182,49 @@ public sealed class SaveLoadTests
         Assert.Throws<FileNotFoundException>(() => VaeFeaturizerTransformer.LoadFast(ml, temp.Path("missing.zip")));
     }
 }
+
+public sealed class SaveLoadInvalidPixelTests
+{
+    private sealed class Loaded
+    {
+        public float[] Mu { get; set; } = [];
+        public float[] Error { get; set; } = [];
+        public float[] Kl { get; set; } = [];
+        public float[] Reconstruction { get; set; } = [];
+    }
+
+    [Fact]
+    public void Saved_model_scores_NaN_rows_as_maximal_error_like_the_transformer()
+    {
+        using var temp = new TempModels();
+        string zip = temp.Path("maximal.zip");
+        var ml = new MLContext(seed: 1);
+        var images = TestData.Images(100, 4).Select(p => (float[])p.Clone()).ToArray();
+        images[2][300] = float.NaN;
+        images[3][0] = float.NegativeInfinity;
+        var data = ml.Data.LoadFromEnumerable(images.Select(p => new PixelRow { Pixels = p }).ToList());
+        var options = Rows.AllColumns();
+        options.InvalidPixelHandling = InvalidPixelHandling.MaximalError;
+        List<FeatureRow> expected;
+        using (var model = VaeModel.Load(TestData.ContractVae))
+        using (var transformer = ml.Transforms.VaeFeaturize(options, model).Fit(data))
+        {
+            expected = Rows.Read<FeatureRow>(ml, transformer.Transform(data));
+            ml.Model.Save(transformer, data.Schema, zip);
+        }
+        var loaded = new MLContext(seed: 2).Model.Load(zip, out _);
+        var actual = ml.Data.CreateEnumerable<Loaded>(loaded.Transform(data), false).ToList();
+        for (int r = 0; r < 4; r++)
+        {
+            Assert.Equal(expected[r].Error, actual[r].Error[0], 3);
+            Assert.Equal(expected[r].Kl, actual[r].Kl[0], 3);
+            for (int j = 0; j < 8; j++)
+                Assert.Equal(float.IsNaN(expected[r].Mu[j]), float.IsNaN(actual[r].Mu[j]));
+            Assert.Equal(float.IsNaN(expected[r].Reconstruction[0]), float.IsNaN(actual[r].Reconstruction[0]));
+        }
+        Assert.Equal(float.MaxValue, actual[2].Error[0]);
+        Assert.Equal(float.MaxValue, actual[3].Kl[0]);
+        Assert.All(actual[2].Reconstruction, v => Assert.True(float.IsNaN(v)));
+        DirectOrt.AssertClose(expected[0].Mu, actual[0].Mu, 1e-5, "valid row mu");
+    }
+}

@@ -18,7 +18,8 @@ internal static class FeaturizerGraph
     public const string OriginalInputKey = "vae.featurizer.original_input";
     public const string ScalarColumnsKey = "vae.featurizer.scalar_columns";
 
-    public static ModelProto Build(VaeModel model, FeaturizerOutput[] outputs, string feedColumn, string optionsJson, string? mappingJson)
+    public static ModelProto Build(VaeModel model, FeaturizerOutput[] outputs, string feedColumn, InvalidPixelHandling invalidPixels,
+        string optionsJson, string? mappingJson)
     {
         var proto = ModelProto.Parser.ParseFrom(model.OnnxBytes);
         long opset = proto.OpsetImport.Where(o => o.Domain is "" or "ai.onnx").Select(o => o.Version).DefaultIfEmpty(0).Max();
@@ -38,7 +39,11 @@ internal static class FeaturizerGraph
         graph.Input.Remove(original);
         long[] inputDims = layout.InputRank == 4 ? [-1, layout.Channels, layout.Height, layout.Width] : [-1, layout.PixelCount];
         graph.Input.Add(Builder.Float(feedColumn, inputDims));
-        builder.Node("Identity", [feedColumn], original.Name);
+        string? badRow = null;
+        if (invalidPixels == InvalidPixelHandling.MaximalError)
+            badRow = builder.SanitizedInput(feedColumn, original.Name, layout.PixelCount);
+        else
+            builder.Node("Identity", [feedColumn], original.Name);
 
         var (mu, logVar, sigma, kl) = LatentTensors(builder, layout);
         int k = layout.LatentDim;
@@ -65,6 +70,8 @@ internal static class FeaturizerGraph
                 FeaturizerOutputKind.ReconstructionError or FeaturizerOutputKind.Kl => [1],
                 _ => [k],
             };
+            if (badRow != null)
+                tensor = builder.MarkInvalidRows(tensor, badRow, output.Kind);
             builder.Node("Reshape", [tensor, builder.Int64s("row_shape", dims)], output.Name);
             graph.Output.Add(Builder.Float(output.Name, dims));
         }
@@ -201,6 +208,31 @@ internal static class FeaturizerGraph
             tensor.FloatData.AddRange(values);
             graph.Initializer.Add(tensor);
             return tensor.Name;
+        }
+
+        /// <summary>
+        /// InvalidPixelHandling.MaximalError in ONNX: NaN/Inf pixels are zeroed before the model sees them,
+        /// and a [N, 1] bool tensor marks the rows that had any.
+        /// </summary>
+        public string SanitizedInput(string feed, string modelInput, int pixelCount)
+        {
+            string bad = Node("Or", [Node("IsNaN", [feed]), Node("IsInf", [feed])]);
+            Node("Where", [bad, Float("zero", 0f), feed], modelInput);
+            string badFloat = Node("Flatten", [Node("Cast", [bad], attributes: [Int("to", (int)TensorProto.Types.DataType.Float)])],
+                attributes: [Int("axis", 1)]);
+            string count = Node("MatMul", [badFloat, Floats("ones_pixels", [pixelCount, 1], Enumerable.Repeat(1f, pixelCount).ToArray())]);
+            return Node("Greater", [count, Float("zero_count", 0f)]);
+        }
+
+        /// <summary>Rows with invalid pixels: scores float.MaxValue, features NaN (as the in-process transformer).</summary>
+        public string MarkInvalidRows(string tensor, string badRow, FeaturizerOutputKind kind)
+        {
+            if (kind is FeaturizerOutputKind.ReconstructionError or FeaturizerOutputKind.Kl)
+                return Node("Where", [badRow, Float("max", float.MaxValue), tensor]);
+            string mask = kind == FeaturizerOutputKind.Reconstruction
+                ? Node("Reshape", [badRow, Int64s("image_mask", [-1, 1, 1, 1])])
+                : badRow;
+            return Node("Where", [mask, Float("nan", float.NaN), tensor]);
         }
 
         public static AttributeProto Int(string name, long value) =>

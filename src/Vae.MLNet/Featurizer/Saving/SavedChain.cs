@@ -11,8 +11,9 @@ namespace Vae.MLNet;
 /// <c>ApplyOnnxModel</c> (see <see cref="FeaturizerGraph"/>) → drop of the temporary columns. ML.NET can load
 /// it without Vae.MLNet. Differences from the in-process transformer, by necessity: ML.NET's ONNX
 /// transformer always emits vectors, so the reconstruction error and KL are <c>Vector&lt;Single, 1&gt;</c>
-/// instead of Single; z is drawn afresh per row (ONNX has no seeded per-row generator); NaN pixels are
-/// not checked; images are always resized to the model size. <see cref="LoadFast"/> restores all of it.
+/// instead of Single; z is drawn afresh per row (ONNX has no seeded per-row generator); with
+/// InvalidPixelHandling.Throw, NaN/Inf pixels are not checked (ONNX cannot throw; they give NaN), while
+/// MaximalError is computed in the graph; images are always resized to the model size (a no-op at that size). <see cref="LoadFast"/> restores all of it.
 /// </summary>
 internal sealed class SavedChain : IDisposable
 {
@@ -39,7 +40,7 @@ internal sealed class SavedChain : IDisposable
         string optionsJson = JsonSerializer.Serialize(options, Json);
         string? mappingJson = featurizer.Model.Mapping is { } m ? JsonSerializer.Serialize(m, Json) : null;
         string feed = binding.PixelColumnName;
-        var graph = FeaturizerGraph.Build(featurizer.Model, binding.Outputs, feed, optionsJson, mappingJson);
+        var graph = FeaturizerGraph.Build(featurizer.Model, binding.Outputs, feed, options.InvalidPixelHandling, optionsJson, mappingJson);
 
         string folder = Directory.CreateTempSubdirectory("vae-featurizer-save-").FullName;
         string onnxPath = Path.Combine(folder, "featurizer.onnx");
