@@ -12,6 +12,7 @@ namespace Vae.Reliability.Tests;
 /// uninterrupted run with the same seed.
 /// </summary>
 [Trait("Category", "Crash")]
+[Collection(MeasuredCollection.Name)]
 public sealed class CrashSafetyTests : IDisposable
 {
     private const int Epochs = 12;

@@ -13,6 +13,7 @@ namespace Vae.Reliability.Tests;
 /// predictions per round; <c>VAE_LOAD_PREDICTIONS=10000</c> runs the full size.
 /// </summary>
 [Trait("Category", "Load")]
+[Collection(MeasuredCollection.Name)]
 public sealed class LoadTests : IDisposable
 {
     private const int Threads = 8;

@@ -12,6 +12,7 @@ namespace Vae.Reliability.Tests;
 /// CI: N = 50 000 (featurizer) and 20 000 (anomaly detector); <c>VAE_STREAM_ROWS=1000000</c> for the full run.
 /// </summary>
 [Trait("Category", "Load")]
+[Collection(MeasuredCollection.Name)]
 public sealed class StreamingTests : IDisposable
 {
     private readonly ITestOutputHelper _output;
