@@ -65,7 +65,7 @@ public class OnnxModelFuzzTests
         string folder = Directory.CreateTempSubdirectory("vae-onnxfuzz-").FullName;
         string path = Path.Combine(folder, "fuzz.onnx");
         var random = new Random(FuzzSettings.Seed + 2);
-        int iterations = FuzzSettings.Iterations(1_500);
+        int iterations = FuzzSettings.Iterations(1_000);
         var runner = new FuzzRunner(TimeSpan.FromSeconds(20));
         long allocatedBefore = GC.GetTotalAllocatedBytes();
         long peakBefore = Process.GetCurrentProcess().PeakWorkingSet64;
