@@ -120,6 +120,58 @@ public sealed class LoadTests : IDisposable
         Hammer<Scored>("anomaly detector (Combined)", detector, Flatten);
     }
 
+    /// <summary>Reads <paramref name="columns"/> (Single scalars or vectors) keyed by the Index column with <paramref name="n"/> parallel cursors.</summary>
+    private static (int Cursors, Dictionary<int, float[]> Rows) ReadParallel(IDataView view, string[] columns, int n)
+    {
+        var active = view.Schema.Where(c => c.Name == "Index" || columns.Contains(c.Name)).ToList();
+        var cursors = view.GetRowCursorSet(active, n);
+        var seen = new System.Collections.Concurrent.ConcurrentDictionary<int, float[]>();
+        Parallel.ForEach(cursors, cursor =>
+        {
+            using (cursor)
+            {
+                var index = cursor.GetGetter<int>(view.Schema["Index"]);
+                var getters = columns.Select<string, Func<float[]>>(name =>
+                {
+                    var column = view.Schema[name];
+                    if (column.Type is VectorDataViewType)
+                    {
+                        var get = cursor.GetGetter<VBuffer<float>>(column);
+                        VBuffer<float> buffer = default;
+                        return () => { get(ref buffer); return buffer.DenseValues().ToArray(); };
+                    }
+                    if (column.Type is BooleanDataViewType)
+                    {
+                        var get = cursor.GetGetter<bool>(column);
+                        bool value = false;
+                        return () => { get(ref value); return [value ? 1f : 0f]; };
+                    }
+                    var scalar = cursor.GetGetter<float>(column);
+                    float v = 0;
+                    return () => { scalar(ref v); return [v]; };
+                }).ToList();
+                int i = 0;
+                while (cursor.MoveNext())
+                {
+                    index(ref i);
+                    Assert.True(seen.TryAdd(i, getters.SelectMany(g => g()).ToArray()), $"row {i} seen twice");
+                }
+            }
+        });
+        return (cursors.Length, new Dictionary<int, float[]>(seen));
+    }
+
+    private void AssertParallelEqualsSerial(string what, IDataView view, string[] columns, int rows)
+    {
+        var (_, serial) = ReadParallel(view, columns, 1);
+        var (cursors, parallel) = ReadParallel(view, columns, 4);
+        Assert.Equal(rows, serial.Count);
+        Assert.Equal(rows, parallel.Count);
+        for (int i = 0; i < rows; i++)
+            Assert.True(serial[i].AsSpan().SequenceEqual(parallel[i]), $"{what}, row {i}: parallel cursor values differ from serial");
+        _output.WriteLine($"{what}: GetRowCursorSet(4) gave {cursors} cursor(s) over {rows} rows: every row once, values equal to one serial cursor");
+    }
+
     [Fact]
     public void Parallel_cursors_give_the_serial_values()
     {
@@ -127,37 +179,13 @@ public sealed class LoadTests : IDisposable
         var view = _ml.Data.LoadFromEnumerable(rows);
         var options = new VaeFeaturizerOptions { InputColumnName = "Image", MuColumnName = "Mu", SigmaColumnName = "Sigma", ReconstructionErrorColumnName = "Error", BatchSize = 64 };
         using var transformer = _ml.Transforms.VaeFeaturize(options, _model).Fit(view);
-        var output = transformer.Transform(view);
-        var serial = ColumnValues.ReadAll(output, ["Index", "Mu", "Sigma", "Error"]);
+        AssertParallelEqualsSerial("featurizer", transformer.Transform(view), ["Mu", "Sigma", "Error"], rows.Count);
+        // Inside an ML.NET chain (a Concatenate after the featurizer) ML.NET splits the featurizer's cursor itself.
+        var chained = _ml.Transforms.Concatenate("Features", "Mu", "Sigma").Fit(transformer.Transform(view)).Transform(transformer.Transform(view));
+        AssertParallelEqualsSerial("featurizer + Concatenate", chained, ["Features", "Error"], rows.Count);
 
-        var columns = output.Schema.Where(c => c.Name is "Index" or "Mu" or "Sigma" or "Error").ToList();
-        var cursors = output.GetRowCursorSet(columns, 4);
-        var seen = new System.Collections.Concurrent.ConcurrentDictionary<int, float[]>();
-        Parallel.ForEach(cursors, cursor =>
-        {
-            using (cursor)
-            {
-                var index = cursor.GetGetter<int>(output.Schema["Index"]);
-                var mu = cursor.GetGetter<VBuffer<float>>(output.Schema["Mu"]);
-                var sigma = cursor.GetGetter<VBuffer<float>>(output.Schema["Sigma"]);
-                var error = cursor.GetGetter<float>(output.Schema["Error"]);
-                int i = 0;
-                VBuffer<float> m = default, s = default;
-                float e = 0;
-                while (cursor.MoveNext())
-                {
-                    index(ref i); mu(ref m); sigma(ref s); error(ref e);
-                    Assert.True(seen.TryAdd(i, [.. m.DenseValues(), .. s.DenseValues(), e]), $"row {i} seen twice");
-                }
-            }
-        });
-        Assert.Equal(rows.Count, seen.Count);
-        int k = _model.LatentDim;
-        for (int i = 0; i < rows.Count; i++)
-        {
-            var expected = serial["Mu"].Skip(i * k).Take(k).Concat(serial["Sigma"].Skip(i * k).Take(k)).Append(serial["Error"][i]).Select(v => (float)v);
-            Assert.True(expected.SequenceEqual(seen[i]), $"row {i}: parallel cursor values differ from serial");
-        }
-        _output.WriteLine($"{cursors.Length} parallel cursors over {rows.Count} rows: every row once, values equal to the serial cursor");
+        var detectorOptions = new VaeAnomalyDetectorOptions { InputColumnName = "Image", ScoreKind = VaeAnomalyScoreKind.Combined, Contamination = 0.1, BatchSize = 64 };
+        using var detector = _ml.AnomalyDetection.Trainers.Vae(detectorOptions, _model).Fit(view);
+        AssertParallelEqualsSerial("anomaly detector", detector.Transform(view), ["Score", "PredictedLabel"], rows.Count);
     }
 }
