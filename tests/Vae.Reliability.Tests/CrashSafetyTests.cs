@@ -73,10 +73,19 @@ public sealed class CrashSafetyTests : IDisposable
         return false;
     }
 
+    /// <summary>Waits until the child reported <paramref name="epoch"/> epochs done; false when it exits first.</summary>
+    private static bool WaitForEpoch(TrainerProcess child, int epoch, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (child.LastEpochPrinted < epoch && clock.Elapsed < timeout)
+            if (child.WaitForExit(TimeSpan.FromMilliseconds(2))) return false;
+        return child.LastEpochPrinted >= epoch;
+    }
+
     [Fact]
     public void Killed_training_leaves_a_loadable_checkpoint_and_resuming_reaches_the_uninterrupted_weights()
     {
-        string data = WriteIdxSubset(200);
+        string data = WriteIdxSubset(600);
         string[] common = ["train", "--data", data, "--epochs", $"{Epochs}", "--hidden", "256", "--latent", "4", "--batch-size", "64", "--threads", "1", "--seed", "5"];
         var clock = Stopwatch.StartNew();
 
@@ -88,14 +97,14 @@ public sealed class CrashSafetyTests : IDisposable
             Assert.True(reference.ExitCode == 0, reference.Log);
             var times = reference.EpochTimes;
             Assert.True(times.Count >= Epochs, reference.Log);
-            perEpoch = (times[Epochs - 1] - times[0]) / (Epochs - 1);
+            perEpoch = TimeSpan.FromTicks(Math.Max((times[Epochs - 1] - times[0]).Ticks / (Epochs - 1), TimeSpan.FromMilliseconds(20).Ticks));
             startup = times[0] - perEpoch;
         }
         var (referenceEpochs, expected) = ReadCheckpoint(Path.Combine(referenceDir, VaeTrainer.CheckpointFileName));
         Assert.Equal(Epochs, referenceEpochs);
         var uninterrupted = clock.Elapsed;
 
-        // Chains of runs: start, SIGKILL after a random delay, resume from whatever is on disk, ... until a run
+        // Chains of runs: start, SIGKILL at a random point, resume from whatever is on disk, ... until a run
         // finishes; then its weights must equal the uninterrupted run's. Repeat until enough kills.
         var random = new Random(2026);
         int kills = 0, runs = 0, chains = 0, midWrite = 0;
@@ -112,10 +121,16 @@ public sealed class CrashSafetyTests : IDisposable
                 string[] resume = File.Exists(checkpoint) ? ["--resume", checkpoint] : [];
                 using var child = new TrainerProcess([.. common, "--out", chainDir, .. resume]);
                 // Odd kills wait for a checkpoint write to begin (its temp file appears) and kill inside it; even kills
-                // come at a random time from startup to the end of the remaining epochs.
+                // wait until a random epoch has been reported, then kill a random fraction of an epoch later (mid-epoch,
+                // or in startup / export when the target is the first or the last epoch).
                 bool inWrite = kills % 2 == 1;
-                var delay = startup * 0.7 + perEpoch * (random.NextDouble() * (Epochs - lastEpochs + 1));
-                if (kills < Kills && (inWrite ? KillDuringWrite(child, chainDir, TimeSpan.FromSeconds(30)) : !child.WaitForExit(delay)))
+                int target = random.Next(lastEpochs, Epochs + 1);
+                var extra = perEpoch * random.NextDouble();
+                string when = inWrite ? "at a checkpoint write" : $"{extra.TotalMilliseconds:F0} ms after epoch {target} was reported";
+                bool killNow = kills < Kills && (inWrite
+                    ? KillDuringWrite(child, chainDir, TimeSpan.FromSeconds(60))
+                    : WaitForEpoch(child, target, TimeSpan.FromSeconds(60)) && !child.WaitForExit(extra));
+                if (killNow)
                 {
                     int printed = child.LastEpochPrinted;
                     child.KillNow();
@@ -126,7 +141,7 @@ public sealed class CrashSafetyTests : IDisposable
                     Assert.True(onDisk >= lastEpochs, $"kill #{kills}: the checkpoint went back from {lastEpochs} to {onDisk} epochs");
                     int temps = Directory.Exists(chainDir) ? Directory.GetFiles(chainDir, ".*.tmp").Length : 0;
                     if (temps > leftoverTemps) midWrite++;
-                    killLog.Add($"chain {chains}, kill #{kills} {(inWrite ? "at a checkpoint write" : $"after {delay.TotalSeconds:F2} s")}: reported {printed} epochs done, checkpoint holds {onDisk}" +
+                    killLog.Add($"chain {chains}, kill #{kills} {when}: reported {printed} epochs done, checkpoint holds {onDisk}" +
                         (temps > leftoverTemps ? " (killed mid-write: temp file left, checkpoint intact)" : ""));
                     (leftoverTemps, lastEpochs) = (temps, onDisk);
                     continue;
