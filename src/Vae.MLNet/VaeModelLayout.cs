@@ -47,7 +47,16 @@ internal sealed record VaeModelLayout(
 
         var (c, h, w) = ResolveImageShape(dims, description.ImageShape, mapping?.ImageShape, inputName, source);
         var layout = new VaeModelLayout(inputName, dims.Length, c, h, w, 0, mapping);
-        int latent = ProbeLatentDim(session, layout, source);
+        int latent;
+        try
+        {
+            latent = ProbeLatentDim(session, layout, source);
+        }
+        catch (InvalidOperationException e) when (e.InnerException is Microsoft.ML.OnnxRuntime.OnnxRuntimeException)
+        {
+            // The graph parsed but cannot run on an image of its own declared shape: a broken model file.
+            throw new InvalidDataException($"'{source}': the model does not run on a blank {layout.Channels}x{layout.Height}x{layout.Width} image: {e.InnerException.Message}", e);
+        }
         if (description.LatentDim is int k && k != latent && mapping == null)
             throw new InvalidDataException($"'{source}': metadata {VaeContract.Metadata.LatentDim}={k}, but output '{VaeContract.Mu}' has {latent} values per row.");
         return layout with { LatentDim = latent };

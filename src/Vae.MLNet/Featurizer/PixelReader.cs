@@ -57,8 +57,12 @@ internal sealed class PixelReader
         for (int i = 0; i < model.PixelCount; i++)
         {
             float v = destination[i];
-            if (float.IsFinite(v))
+            if (v >= 0f && v <= 1f)
                 continue;
+            if (float.IsFinite(v))
+                throw new InvalidDataException(
+                    $"Column '{column}', row {row}: pixel {i} is {v}; pixels must be in [0, 1] " +
+                    "(scale 0..255 images by 1/255, e.g. ExtractPixels(scaleImage: 1f / 255)).");
             if (_binding.Options.InvalidPixelHandling == InvalidPixelHandling.MaximalError)
             {
                 destination[..model.PixelCount].Clear();

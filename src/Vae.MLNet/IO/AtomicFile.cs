@@ -36,6 +36,24 @@ internal static class AtomicFile
         }
     }
 
+    /// <summary>
+    /// Deletes the temporary siblings of <paramref name="path"/> that a writer killed mid-write left behind.
+    /// Call it only where one process owns the file (e.g. a training run and its checkpoint).
+    /// </summary>
+    public static int DeleteLeftovers(string path)
+    {
+        string fullPath = Path.GetFullPath(path);
+        string? directory = Path.GetDirectoryName(fullPath);
+        if (directory == null || !Directory.Exists(directory)) return 0;
+        int deleted = 0;
+        foreach (string temp in Directory.EnumerateFiles(directory, $".{Path.GetFileName(fullPath)}.*.tmp"))
+        {
+            File.Delete(temp);
+            deleted++;
+        }
+        return deleted;
+    }
+
     /// <summary>Writes <paramref name="bytes"/>; the folder must exist.</summary>
     public static void WriteAllBytes(string path, byte[] bytes) => Write(path, stream => stream.Write(bytes));
 

@@ -1,3 +1,4 @@
+using Vae.MLNet.IO;
 using System.Diagnostics;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -155,6 +156,9 @@ public sealed class VaeTrainer : IDisposable
             throw new InvalidOperationException(
                 $"{train.Source}: the run being continued was trained on {data.Count} images with pixel sum {data.PixelSum:R}; this set has {train.Count} images with pixel sum {pixelSum:R}. Resume needs the same training data.");
         if (Options.Threads is int threads) torch.set_num_threads(threads);
+        // A run killed while writing (SIGKILL, power loss) leaves its temp files; this run owns them now.
+        foreach (string? owned in new[] { OutputPath(CheckpointFileName), OutputPath(MetricsJsonFileName), OutputPath(MetricsCsvFileName) })
+            if (owned != null) AtomicFile.DeleteLeftovers(owned);
 
         Network.train();
         using var loader = new BatchLoader(train, Options.BatchSize);
