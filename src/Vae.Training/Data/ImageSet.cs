@@ -57,6 +57,29 @@ public sealed class ImageSet
         return new ImageSet(pixels, labels, indices.Count, Channels, Height, Width, source ?? Source, ClassNames);
     }
 
+    /// <summary>
+    /// Splits the set at random into a training and a validation part: <paramref name="validationFraction"/>
+    /// of the images (rounded, at least one each side) go to validation. The same seed gives the same split;
+    /// each part keeps the original order of its images.
+    /// </summary>
+    public (ImageSet Train, ImageSet Validation) Split(double validationFraction, int seed)
+    {
+        if (!(validationFraction > 0 && validationFraction < 1))
+            throw new ArgumentOutOfRangeException(nameof(validationFraction), validationFraction, $"{Source}: validation fraction must be in (0, 1).");
+        if (Count < 2)
+            throw new InvalidOperationException($"{Source}: {Count} image(s) cannot be split into a training and a validation part (need at least 2).");
+        int validationCount = Math.Clamp((int)Math.Round(validationFraction * Count, MidpointRounding.AwayFromZero), 1, Count - 1);
+        int[] order = Enumerable.Range(0, Count).ToArray();
+#pragma warning disable CA5394 // a seeded, reproducible shuffle is the point; this is not security-sensitive
+        new Random(seed).Shuffle(order);
+#pragma warning restore CA5394
+        int[] validation = order[..validationCount];
+        int[] train = order[validationCount..];
+        Array.Sort(validation);
+        Array.Sort(train);
+        return (Subset(train, $"{Source} (train split, seed {seed})"), Subset(validation, $"{Source} (validation split, seed {seed})"));
+    }
+
     /// <summary>The first <paramref name="count"/> images (or all, if fewer).</summary>
     public ImageSet Take(int count) => Subset(Enumerable.Range(0, Math.Min(count, Count)).ToArray(), $"{Source}[:{Math.Min(count, Count)}]");
 }

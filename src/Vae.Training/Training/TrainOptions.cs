@@ -1,0 +1,70 @@
+using Vae.MLNet;
+
+namespace Vae.Training.Training;
+
+/// <summary>
+/// Settings of one training run. Stored in every checkpoint, so a resumed run continues with the same
+/// settings (only <see cref="Epochs"/>, <see cref="Threads"/>, <see cref="OutputDirectory"/> and
+/// <see cref="LearningRate"/> may change on resume).
+/// </summary>
+public sealed record TrainOptions
+{
+    /// <summary>Total number of epochs to reach (a resumed run continues up to this count).</summary>
+    public int Epochs { get; init; } = 10;
+    /// <summary>Images per optimiser step; the last batch of an epoch may be smaller.</summary>
+    public int BatchSize { get; init; } = 128;
+    /// <summary>Adam learning rate (β₁ = 0.9, β₂ = 0.999, ε = 1e-8, as in PyTorch).</summary>
+    public double LearningRate { get; init; } = 1e-3;
+    /// <summary>Seed for initialisation, shuffling and the reparameterisation noise; same seed → same weights.</summary>
+    public int Seed { get; init; }
+    /// <summary>Decoder likelihood p(x|z).</summary>
+    public VaeLikelihood Likelihood { get; init; } = VaeLikelihood.Bernoulli;
+    /// <summary>σ of the Gaussian likelihood (start value when <see cref="LearnGaussianSigma"/>).</summary>
+    public double GaussianSigma { get; init; } = 0.1;
+    /// <summary>Learn one scalar log σ for the Gaussian likelihood.</summary>
+    public bool LearnGaussianSigma { get; init; }
+    /// <summary>KL weight β (1 = the ELBO; &gt; 1 = β-VAE).</summary>
+    public double Beta { get; init; } = 1.0;
+    /// <summary>Length of the linear KL warm-up (0 = off), in <see cref="KlWarmupUnit"/>.</summary>
+    public int KlWarmup { get; init; }
+    /// <summary>Unit of <see cref="KlWarmup"/>.</summary>
+    public KlWarmupUnit KlWarmupUnit { get; init; } = KlWarmupUnit.Epochs;
+    /// <summary>Free-bits floor λ in nats per latent dimension (0 = off).</summary>
+    public double FreeBits { get; init; }
+    /// <summary>Intra-op threads for libtorch (<c>torch.set_num_threads</c>); null leaves the current setting.</summary>
+    public int? Threads { get; init; }
+    /// <summary>Images per batch when evaluating (no gradients, so larger than <see cref="BatchSize"/> is fine).</summary>
+    public int EvaluationBatchSize { get; init; } = 1000;
+    /// <summary>
+    /// Folder for <c>checkpoint.vaeckpt</c>, <c>metrics.json</c> and <c>metrics.csv</c>, written after every
+    /// epoch; null trains in memory only (no checkpoints, so cancellation just stops).
+    /// </summary>
+    public string? OutputDirectory { get; init; }
+    /// <summary>Report progress every this many batches (and on the last batch of each epoch).</summary>
+    public int ProgressInterval { get; init; } = 10;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
+    public TrainOptions Validated()
+    {
+        Require(Epochs >= 1, nameof(Epochs), Epochs, "≥ 1");
+        Require(BatchSize >= 1, nameof(BatchSize), BatchSize, "≥ 1");
+        Require(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), LearningRate, "a finite number > 0");
+        Require(Enum.IsDefined(Likelihood), nameof(Likelihood), Likelihood, "bernoulli or gaussian");
+        Require(GaussianSigma > 0 && double.IsFinite(GaussianSigma), nameof(GaussianSigma), GaussianSigma, "a finite number > 0");
+        Require(!LearnGaussianSigma || Likelihood == VaeLikelihood.Gaussian, nameof(LearnGaussianSigma), LearnGaussianSigma, "false unless the likelihood is Gaussian");
+        Require(Beta >= 0 && double.IsFinite(Beta), nameof(Beta), Beta, "a finite number ≥ 0");
+        Require(KlWarmup >= 0, nameof(KlWarmup), KlWarmup, "≥ 0");
+        Require(Enum.IsDefined(KlWarmupUnit), nameof(KlWarmupUnit), KlWarmupUnit, "epochs or steps");
+        Require(FreeBits >= 0 && double.IsFinite(FreeBits), nameof(FreeBits), FreeBits, "a finite number ≥ 0");
+        Require(Threads is null or >= 1, nameof(Threads), Threads, "null or ≥ 1");
+        Require(EvaluationBatchSize >= 1, nameof(EvaluationBatchSize), EvaluationBatchSize, "≥ 1");
+        Require(ProgressInterval >= 1, nameof(ProgressInterval), ProgressInterval, "≥ 1");
+        return this;
+    }
+
+    private static void Require(bool ok, string name, object? actual, string expected)
+    {
+        if (!ok)
+            throw new ArgumentException($"TrainOptions.{name} must be {expected}, got {actual?.ToString() ?? "null"}.", name);
+    }
+}
