@@ -1,0 +1,73 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace Vae.MLNet;
+
+/// <summary>
+/// Reads one row's pixels from the (preprocessed) source row into a dense buffer, checking the size,
+/// the image dimensions (when not resizing) and that every value is finite.
+/// </summary>
+internal sealed class PixelReader
+{
+    private readonly FeaturizerBinding _binding;
+    private readonly ValueGetter<VBuffer<float>> _pixels;
+    private readonly ValueGetter<MLImage>? _image;
+    private VBuffer<float> _buffer;
+
+    public PixelReader(DataViewRow sourceRow, FeaturizerBinding binding)
+    {
+        _binding = binding;
+        _pixels = sourceRow.GetGetter<VBuffer<float>>(sourceRow.Schema[binding.PixelColumnName]);
+        if (binding.InputKind == FeaturizerInputKind.Image && binding.Options.Resizing == VaeImageResizing.None)
+            _image = sourceRow.GetGetter<MLImage>(sourceRow.Schema[binding.InputColumnIndex]);
+    }
+
+    /// <summary>Fills <paramref name="destination"/>; false when the row has NaN/Inf pixels and the option says score it as maximal error.</summary>
+    public bool Read(Span<float> destination, long row)
+    {
+        var model = _binding.Model;
+        string column = _binding.Options.InputColumnName;
+        if (_image != null)
+        {
+            MLImage? image = null;
+            _image(ref image!);
+            if (image == null)
+                throw new InvalidDataException($"Column '{column}', row {row}: the image is missing (null).");
+            if (image.Width != model.Width || image.Height != model.Height)
+                throw new InvalidDataException(
+                    $"Column '{column}', row {row}: the image is {image.Width}x{image.Height} (W×H), but the model expects {model.Width}x{model.Height}; " +
+                    "set VaeFeaturizerOptions.Resizing to resize images.");
+        }
+        _pixels(ref _buffer);
+        if (_buffer.Length != model.PixelCount)
+            throw new InvalidDataException(
+                $"Column '{column}', row {row}: expected {model.PixelCount} pixel values ({model.Channels}x{model.Height}x{model.Width}), got {_buffer.Length}.");
+        var values = _buffer.GetValues();
+        if (_buffer.IsDense)
+        {
+            values.CopyTo(destination);
+        }
+        else
+        {
+            destination[..model.PixelCount].Clear();
+            var indices = _buffer.GetIndices();
+            for (int i = 0; i < indices.Length; i++)
+                destination[indices[i]] = values[i];
+        }
+        for (int i = 0; i < model.PixelCount; i++)
+        {
+            float v = destination[i];
+            if (float.IsFinite(v))
+                continue;
+            if (_binding.Options.InvalidPixelHandling == InvalidPixelHandling.MaximalError)
+            {
+                destination[..model.PixelCount].Clear();
+                return false;
+            }
+            throw new InvalidDataException(
+                $"Column '{column}', row {row}: pixel {i} is {v}; pixels must be finite values in [0, 1] " +
+                "(or set VaeFeaturizerOptions.InvalidPixelHandling = MaximalError to score such rows as maximal error).");
+        }
+        return true;
+    }
+}

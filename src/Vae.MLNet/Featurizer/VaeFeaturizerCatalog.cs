@@ -1,0 +1,45 @@
+using Microsoft.ML;
+
+namespace Vae.MLNet;
+
+/// <summary>Catalog entry points: <c>mlContext.Transforms.VaeFeaturize(...)</c>.</summary>
+public static class VaeFeaturizerCatalog
+{
+    /// <summary>Adds VAE feature columns (μ, σ, …) computed by <paramref name="model"/>; the caller keeps owning the model.</summary>
+    public static VaeFeaturizerEstimator VaeFeaturize(this TransformsCatalog catalog, VaeFeaturizerOptions options, VaeModel model)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new VaeFeaturizerEstimator(CatalogContext(catalog), model, ownsModel: false, options);
+    }
+
+    /// <summary>
+    /// Adds μ (named <paramref name="outputColumnName"/>) and σ (named <paramref name="outputColumnName"/> + "Sigma")
+    /// computed by the VAE ONNX model at <paramref name="modelPath"/> from <paramref name="inputColumnName"/>
+    /// (an image or a C·H·W Single vector). The transformer owns the loaded model.
+    /// </summary>
+    public static VaeFeaturizerEstimator VaeFeaturize(this TransformsCatalog catalog, string modelPath, string outputColumnName = "Mu",
+        string inputColumnName = "Image")
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentException.ThrowIfNullOrWhiteSpace(outputColumnName);
+        var options = new VaeFeaturizerOptions
+        {
+            InputColumnName = inputColumnName,
+            MuColumnName = outputColumnName,
+            SigmaColumnName = outputColumnName + "Sigma",
+        };
+        return new VaeFeaturizerEstimator(CatalogContext(catalog), VaeModel.Load(modelPath), ownsModel: true, options);
+    }
+
+    /// <summary>
+    /// The MLContext behind a catalog. ML.NET exposes a catalog's environment only internally; a fresh
+    /// context is equivalent for our purposes (we use it to build built-in image/ONNX transformers), so use
+    /// one when the catalog's cannot be reached.
+    /// </summary>
+    private static MLContext CatalogContext(TransformsCatalog catalog)
+    {
+        var property = typeof(TransformsCatalog).GetProperty("Environment",
+            System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Public);
+        return property?.GetValue(catalog) as MLContext ?? new MLContext();
+    }
+}

@@ -1,0 +1,266 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.ML.OnnxRuntime;
+using Vae.MLNet.Onnx.Proto;
+
+namespace Vae.MLNet;
+
+/// <summary>
+/// A trained VAE (or a foreign encoder) loaded from ONNX: its contract metadata, validated input and
+/// output shapes, and a thread-safe batched <see cref="Run"/> over one ONNX Runtime session.
+/// </summary>
+public sealed class VaeModel : IDisposable
+{
+    private readonly byte[] _onnxBytes;
+    private readonly Lazy<VaeSession> _defaultSession;
+
+    private VaeModel(byte[] onnxBytes, string source, VaeModelLayout layout, VaeModelDescription description)
+    {
+        _onnxBytes = onnxBytes;
+        Source = source;
+        Layout = layout;
+        Description = description;
+        _defaultSession = new Lazy<VaeSession>(() => CreateSession(null), LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    /// <summary>Where the model was read from (a file path, or a description for in-memory models).</summary>
+    public string Source { get; }
+    /// <summary>Latent size k (for "moments" encoders with spatial latents: channels·h·w).</summary>
+    public int LatentDim => Layout.LatentDim;
+    /// <summary>Image channels C.</summary>
+    public int Channels => Layout.Channels;
+    /// <summary>Image height H.</summary>
+    public int Height => Layout.Height;
+    /// <summary>Image width W.</summary>
+    public int Width => Layout.Width;
+    /// <summary>C·H·W, the length of one input row.</summary>
+    public int PixelCount => Layout.PixelCount;
+    /// <summary>True when the model has a decoder (reconstruction and reconstruction error); false for foreign encoders.</summary>
+    public bool HasReconstruction => Layout.Mapping == null;
+    /// <summary>The decoder likelihood, when stated by the contract metadata.</summary>
+    public VaeLikelihood? Likelihood => Description.Likelihood;
+    /// <summary>The KL weight β used in training, when stated.</summary>
+    public double? Beta => Description.Beta;
+    /// <summary>Quantiles of the reconstruction error on the training data (quantile → error); empty when unknown.</summary>
+    public IReadOnlyDictionary<double, double> TrainingErrorQuantiles => Description.TrainingErrorQuantiles;
+    /// <summary>Architecture description, e.g. "mlp:400", when stated.</summary>
+    public string? Architecture => Description.Architecture;
+    /// <summary>Description of the training data, when stated.</summary>
+    public string? TrainDataset => Description.TrainDataset;
+    /// <summary>The program that wrote the model, when stated.</summary>
+    public string? Producer => Description.Producer;
+    /// <summary>The contract version (1), or null for a foreign encoder read through a <see cref="VaeOutputMapping"/>.</summary>
+    public int? ContractVersion => Description.ContractVersion;
+    /// <summary>All metadata_props of the model.</summary>
+    public IReadOnlyDictionary<string, string> Metadata => Description.Metadata;
+    /// <summary>The output mapping of a foreign encoder; null for contract models.</summary>
+    public VaeOutputMapping? Mapping => Layout.Mapping;
+
+    internal VaeModelLayout Layout { get; }
+    internal VaeModelDescription Description { get; }
+
+    /// <summary>A copy of the ONNX model bytes.</summary>
+    public byte[] GetOnnxBytes() => (byte[])_onnxBytes.Clone();
+
+    internal ReadOnlySpan<byte> OnnxBytes => _onnxBytes;
+
+    /// <summary>
+    /// Reads a VAE from an ONNX file. Without <paramref name="mapping"/> the model must follow the VAE
+    /// ONNX contract v1 (input <c>image</c>, six outputs, <c>vae.*</c> metadata); with it, any encoder
+    /// whose outputs the mapping names.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is not a valid ONNX model, or violates the contract.</exception>
+    public static VaeModel Load(string onnxPath, VaeOutputMapping? mapping = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(onnxPath);
+        if (!File.Exists(onnxPath))
+            throw new FileNotFoundException($"VAE ONNX model '{onnxPath}' does not exist.", onnxPath);
+        return FromBytes(File.ReadAllBytes(onnxPath), mapping, onnxPath);
+    }
+
+    /// <summary>Reads a VAE from ONNX bytes; see <see cref="Load"/>. <paramref name="sourceName"/> names it in messages.</summary>
+    public static VaeModel FromBytes(byte[] onnxBytes, VaeOutputMapping? mapping = null, string sourceName = "<in-memory ONNX model>")
+    {
+        ArgumentNullException.ThrowIfNull(onnxBytes);
+        mapping?.Validate(sourceName);
+        ModelProto proto = ParseProto(onnxBytes, sourceName);
+        var description = VaeModelDescription.Read(proto, sourceName, foreign: mapping != null);
+        using var probe = new ProbeSession(onnxBytes, sourceName);
+        var layout = VaeModelLayout.Resolve(probe.Session, description, mapping, sourceName);
+        return new VaeModel((byte[])onnxBytes.Clone(), sourceName, layout, description);
+    }
+
+    /// <summary>
+    /// Runs the model on <paramref name="rows"/> images stored row-major in <paramref name="pixels"/>
+    /// (each C·H·W values in [0, 1]). Thread-safe; call with batches (e.g. 256 rows) for throughput.
+    /// </summary>
+    /// <exception cref="ArgumentException">The buffer is shorter than rows·C·H·W, or reconstruction outputs are asked of a foreign encoder.</exception>
+    public VaeBatchResult Run(ReadOnlyMemory<float> pixels, int rows, VaeOutputKinds outputs = VaeOutputKinds.All)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _defaultSession.Value.Run(pixels, rows, outputs);
+    }
+
+    /// <summary>A session with its own thread settings; the caller disposes it.</summary>
+    internal VaeSession CreateSession(int? intraOpNumThreads) => new(_onnxBytes, Layout, Source, intraOpNumThreads);
+
+    /// <summary>The default session, shared by every caller of <see cref="Run"/>.</summary>
+    internal VaeSession DefaultSession
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return _defaultSession.Value;
+        }
+    }
+
+    private bool _disposed;
+
+    /// <summary>Releases the ONNX Runtime session.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+            return;
+        _disposed = true;
+        if (_defaultSession.IsValueCreated)
+            _defaultSession.Value.Dispose();
+    }
+
+    private static ModelProto ParseProto(byte[] bytes, string source)
+    {
+        ModelProto proto;
+        try
+        {
+            proto = ModelProto.Parser.ParseFrom(bytes);
+        }
+        catch (Google.Protobuf.InvalidProtocolBufferException e)
+        {
+            throw new InvalidDataException($"'{source}' is not a valid ONNX model (protobuf parse failed: {e.Message}).", e);
+        }
+        if (proto.Graph == null || proto.Graph.Node.Count == 0)
+            throw new InvalidDataException($"'{source}' is not a valid ONNX model: it has no graph nodes ({bytes.Length} bytes read).");
+        return proto;
+    }
+
+    /// <summary>A single-thread session used once at load time to read shapes and probe the outputs.</summary>
+    private sealed class ProbeSession : IDisposable
+    {
+        public ProbeSession(byte[] bytes, string source)
+        {
+            using var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1 };
+            try
+            {
+                Session = new InferenceSession(bytes, options);
+            }
+            catch (OnnxRuntimeException e)
+            {
+                throw new InvalidDataException($"'{source}' could not be loaded by ONNX Runtime: {e.Message}", e);
+            }
+        }
+
+        public InferenceSession Session { get; }
+
+        public void Dispose() => Session.Dispose();
+    }
+}
+
+/// <summary>The contract metadata of a model, parsed and checked.</summary>
+internal sealed record VaeModelDescription(
+    int? ContractVersion,
+    VaeLikelihood? Likelihood,
+    double? Beta,
+    IReadOnlyDictionary<double, double> TrainingErrorQuantiles,
+    string? Architecture,
+    string? TrainDataset,
+    string? Producer,
+    (int C, int H, int W)? ImageShape,
+    int? LatentDim,
+    IReadOnlyDictionary<string, string> Metadata)
+{
+    public static VaeModelDescription Read(ModelProto proto, string source, bool foreign)
+    {
+        var meta = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var entry in proto.MetadataProps)
+            meta[entry.Key] = entry.Value;
+        string? Get(string key) => meta.TryGetValue(key, out var v) ? v : null;
+
+        int? version = null;
+        string? versionText = Get(VaeContract.Metadata.Contract);
+        if (versionText != null)
+        {
+            if (!int.TryParse(versionText, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) || v < 1)
+                throw new InvalidDataException($"'{source}': metadata {VaeContract.Metadata.Contract}='{versionText}' is not a contract version (expected {VaeContract.Version}).");
+            if (v > VaeContract.Version)
+                throw new InvalidDataException(
+                    $"'{source}' was written for VAE contract version {v} ({VaeContract.Metadata.Contract}='{versionText}'), " +
+                    $"but this library reads version {VaeContract.Version}; upgrade Vae.MLNet.");
+            version = v;
+        }
+        else if (!foreign)
+        {
+            throw new InvalidDataException(
+                $"'{source}' carries no '{VaeContract.Metadata.Contract}' metadata, so it is not a VAE contract model; " +
+                "load a foreign encoder with a VaeOutputMapping.");
+        }
+
+        VaeLikelihood? likelihood = Get(VaeContract.Metadata.Likelihood) switch
+        {
+            null => null,
+            "bernoulli" => VaeLikelihood.Bernoulli,
+            "gaussian" => VaeLikelihood.Gaussian,
+            var other => throw new InvalidDataException($"'{source}': metadata {VaeContract.Metadata.Likelihood}='{other}', expected 'bernoulli' or 'gaussian'."),
+        };
+
+        (int, int, int)? shape = null;
+        if (Get(VaeContract.Metadata.ImageShape) is { } shapeText)
+            shape = ParseShape(shapeText, source);
+
+        int? latent = null;
+        if (Get(VaeContract.Metadata.LatentDim) is { } latentText)
+        {
+            if (!int.TryParse(latentText, NumberStyles.Integer, CultureInfo.InvariantCulture, out int k) || k <= 0)
+                throw new InvalidDataException($"'{source}': metadata {VaeContract.Metadata.LatentDim}='{latentText}' is not a positive integer.");
+            latent = k;
+        }
+
+        if (version != null && (shape == null || latent == null))
+            throw new InvalidDataException(
+                $"'{source}': a contract model must state {VaeContract.Metadata.ImageShape} and {VaeContract.Metadata.LatentDim}; " +
+                $"got '{Get(VaeContract.Metadata.ImageShape) ?? "(missing)"}' and '{Get(VaeContract.Metadata.LatentDim) ?? "(missing)"}'.");
+
+        double? beta = null;
+        if (Get(VaeContract.Metadata.Beta) is { } betaText)
+            beta = double.TryParse(betaText, NumberStyles.Float, CultureInfo.InvariantCulture, out double b)
+                ? b
+                : throw new InvalidDataException($"'{source}': metadata {VaeContract.Metadata.Beta}='{betaText}' is not a number.");
+
+        var quantiles = new SortedDictionary<double, double>();
+        if (Get(VaeContract.Metadata.TrainErrorQuantiles) is { } qText)
+        {
+            try
+            {
+                foreach (var (q, value) in JsonSerializer.Deserialize<Dictionary<string, double>>(qText) ?? [])
+                    quantiles[double.Parse(q, NumberStyles.Float, CultureInfo.InvariantCulture)] = value;
+            }
+            catch (Exception e) when (e is JsonException or FormatException)
+            {
+                throw new InvalidDataException($"'{source}': metadata {VaeContract.Metadata.TrainErrorQuantiles} is not a JSON object of quantile → error: {e.Message}", e);
+            }
+        }
+
+        return new VaeModelDescription(version, likelihood, beta, quantiles, Get(VaeContract.Metadata.Architecture),
+            Get(VaeContract.Metadata.TrainDataset), Get(VaeContract.Metadata.Producer), shape, latent, meta);
+    }
+
+    public static (int C, int H, int W) ParseShape(string text, string source)
+    {
+        var parts = text.Split('x');
+        if (parts.Length == 3
+            && int.TryParse(parts[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out int c) && c > 0
+            && int.TryParse(parts[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out int h) && h > 0
+            && int.TryParse(parts[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out int w) && w > 0)
+            return (c, h, w);
+        throw new InvalidDataException($"'{source}': metadata {VaeContract.Metadata.ImageShape}='{text}', expected CxHxW such as '1x28x28'.");
+    }
+}
