@@ -1,0 +1,125 @@
+using System.Globalization;
+
+namespace Vae.MLNet.Anomaly;
+
+/// <summary>
+/// Where in one image the VAE's reconstruction error comes from: the per-pixel terms of −log p(x|x̂)
+/// under the model's likelihood, computed from the model's <c>reconstruction</c> output, so that their
+/// sum is the model's scalar <c>reconstruction_error</c> (up to float rounding and the clamping of
+/// reconstructions that round to exactly 0 or 1 — the model computes the error from logits).
+/// </summary>
+public sealed class ReconstructionErrorMap
+{
+    // The largest float below 1 and its mirror: keeps log p and log(1 − p) finite.
+    private const double MinProbability = 5.9604644775390625e-8;
+
+    private readonly float[] _values;
+    private readonly float[] _pixels;
+
+    private ReconstructionErrorMap(float[] values, float[] pixels, int channels, int height, int width, float modelError)
+    {
+        _values = values;
+        _pixels = pixels;
+        Channels = channels;
+        Height = height;
+        Width = width;
+        ModelError = modelError;
+    }
+
+    /// <summary>Image channels C.</summary>
+    public int Channels { get; }
+    /// <summary>Image height H.</summary>
+    public int Height { get; }
+    /// <summary>Image width W.</summary>
+    public int Width { get; }
+
+    /// <summary>The per-pixel error terms, C·H·W in CHW order.</summary>
+    public IReadOnlyList<float> Values => _values;
+
+    /// <summary>Σ of <see cref="Values"/>, accumulated in double.</summary>
+    public double Total => _values.Sum(v => (double)v);
+
+    /// <summary>The model's own scalar reconstruction error for the image.</summary>
+    public float ModelError { get; }
+
+    /// <summary>A copy of the per-pixel terms.</summary>
+    public float[] ToArray() => (float[])_values.Clone();
+
+    /// <summary>Runs <paramref name="model"/> on one image (C·H·W pixels in [0, 1]) and splits its error by pixel.</summary>
+    /// <exception cref="ArgumentException">Wrong pixel count, a pixel outside [0, 1] or not finite, or a model without decoder.</exception>
+    /// <exception cref="InvalidDataException">A Gaussian model without a valid <c>vae.likelihood.sigma</c>, or a model without a stated likelihood.</exception>
+    public static ReconstructionErrorMap Compute(VaeModel model, ReadOnlySpan<float> pixels)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (!model.HasReconstruction)
+            throw new ArgumentException($"'{model.Source}' has no decoder (HasReconstruction = false), so it has no reconstruction error to map.", nameof(model));
+        if (pixels.Length != model.PixelCount)
+            throw new ArgumentException(
+                $"The image has {pixels.Length} values, but the model takes {model.PixelCount} ({model.Channels}x{model.Height}x{model.Width}).", nameof(pixels));
+        for (int i = 0; i < pixels.Length; i++)
+            if (!(pixels[i] >= 0 && pixels[i] <= 1))
+                throw new ArgumentException($"Pixel {i} is {pixels[i]}; the error map needs pixels in [0, 1].", nameof(pixels));
+        var likelihood = model.Likelihood
+            ?? throw new InvalidDataException($"'{model.Source}' does not state its likelihood ({VaeContract.Metadata.Likelihood}); the per-pixel error is undefined.");
+
+        var copy = pixels.ToArray();
+        var result = model.Run(copy, 1, VaeOutputKinds.Reconstruction | VaeOutputKinds.ReconstructionError);
+        var values = PerPixel(likelihood, copy, result.Reconstruction!, GaussianSigma(model, likelihood));
+        return new ReconstructionErrorMap(values, copy, model.Channels, model.Height, model.Width, result.ReconstructionError![0]);
+    }
+
+    /// <summary>
+    /// The per-pixel terms of −log p(x|x̂): Bernoulli −[x·log p + (1−x)·log(1−p)] with p = x̂ clamped
+    /// into the open interval; Gaussian ½((x − x̂)/σ)² + log σ + ½·log 2π.
+    /// </summary>
+    internal static float[] PerPixel(VaeLikelihood likelihood, ReadOnlySpan<float> pixels, ReadOnlySpan<float> reconstruction, double sigma)
+    {
+        var values = new float[pixels.Length];
+        double constant = Math.Log(sigma) + 0.5 * Math.Log(2 * Math.PI);
+        for (int i = 0; i < values.Length; i++)
+        {
+            double x = pixels[i];
+            if (likelihood == VaeLikelihood.Bernoulli)
+            {
+                double p = Math.Clamp(reconstruction[i], MinProbability, 1 - MinProbability);
+                values[i] = (float)-(x * Math.Log(p) + (1 - x) * Math.Log(1 - p));
+            }
+            else
+            {
+                double r = (x - reconstruction[i]) / sigma;
+                values[i] = (float)(0.5 * r * r + constant);
+            }
+        }
+        return values;
+    }
+
+    private static double GaussianSigma(VaeModel model, VaeLikelihood likelihood)
+    {
+        if (likelihood != VaeLikelihood.Gaussian)
+            return 1;
+        if (model.Metadata.TryGetValue(VaeContract.Metadata.GaussianSigma, out var text)
+            && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double sigma) && sigma > 0 && double.IsFinite(sigma))
+            return sigma;
+        throw new InvalidDataException(
+            $"'{model.Source}' has a Gaussian likelihood but metadata {VaeContract.Metadata.GaussianSigma} = '{text ?? "(missing)"}' is not a positive number.");
+    }
+
+    /// <summary>
+    /// Writes a PNG: the image in grayscale (the channel mean), upscaled <paramref name="scale"/> times,
+    /// with the error per location (summed over channels) blended on top in a black-red-yellow-white
+    /// colormap whose opacity grows with the error. Errors are scaled by <paramref name="maxError"/>
+    /// (default: this map's largest location error), so pass one value to compare several images.
+    /// Written to a temporary file and renamed.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Scale outside 1..64 or a non-positive maxError.</exception>
+    public void SaveHeatmapPng(string path, int scale = 8, float? maxError = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        if (scale is < 1 or > 64)
+            throw new ArgumentOutOfRangeException(nameof(scale), scale, $"The heatmap scale must be in 1..64; got {scale}.");
+        if (maxError is { } m && !(m > 0 && float.IsFinite(m)))
+            throw new ArgumentOutOfRangeException(nameof(maxError), maxError, $"maxError must be a positive finite number; got {m}.");
+        byte[] png = ErrorHeatmap.Render(_pixels, _values, Channels, Height, Width, scale, maxError);
+        AtomicFile.WriteAllBytes(path, png);
+    }
+}

@@ -1,0 +1,98 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Trainers;
+
+namespace Vae.MLNet.Anomaly;
+
+/// <summary>
+/// A fitted VAE anomaly detector: adds <c>Score</c> (Single, larger = more anomalous) and
+/// <c>PredictedLabel</c> (Boolean, Score &gt; <see cref="Threshold"/>). It is a chain of the batched VAE
+/// featurizer and ML.NET built-ins (concatenation or <c>ApplyOnnxModel</c> over a small scoring graph, a
+/// linear binary predictor with unit weights that thresholds, a column drop); saving writes that chain with
+/// the featurizer's own built-in equivalent, so the saved model loads in any MLContext without this
+/// assembly and computes the same Score and PredictedLabel.
+/// </summary>
+public sealed class VaeAnomalyDetectionTransformer : ITransformer, IDisposable
+{
+    private readonly MLContext _ml;
+    private readonly VaeFeaturizerTransformer _featurizer;
+    private readonly ITransformer _scoreVector;
+    private readonly BinaryPredictionTransformer<LinearBinaryModelParameters> _scorer;
+    private readonly ITransformer _drop;
+    private readonly TransformerChain<ITransformer> _chain;
+    private readonly float[] _fittedScores;
+
+    internal VaeAnomalyDetectionTransformer(MLContext ml, VaeFeaturizerTransformer featurizer, ITransformer scoreVector,
+        BinaryPredictionTransformer<LinearBinaryModelParameters> scorer, ITransformer drop, AnomalyScoreFunction function,
+        float threshold, string thresholdRule, float[] fittedScores)
+    {
+        _ml = ml;
+        _featurizer = featurizer;
+        _scoreVector = scoreVector;
+        _scorer = scorer;
+        _drop = drop;
+        Function = function;
+        Threshold = threshold;
+        ThresholdRule = thresholdRule;
+        _fittedScores = fittedScores;
+        _chain = new TransformerChain<ITransformer>(featurizer, scoreVector, scorer, drop);
+    }
+
+    /// <summary>A row is flagged (PredictedLabel = true) when its Score is greater than this.</summary>
+    public float Threshold { get; }
+
+    /// <summary>How <see cref="Threshold"/> was chosen, e.g. "contamination 0.1 of 500 fitting rows".</summary>
+    public string ThresholdRule { get; }
+
+    /// <summary>What the score measures.</summary>
+    public VaeAnomalyScoreKind ScoreKind => Function.Kind;
+
+    /// <summary>The VAE the detector runs.</summary>
+    public VaeModel Model => _featurizer.Model;
+
+    /// <summary>The scores of the fitting data, in row order (what the threshold was calibrated on).</summary>
+    public IReadOnlyList<float> FittedScores => _fittedScores;
+
+    internal AnomalyScoreFunction Function { get; }
+
+    /// <summary>The batched featurizer at the head of the chain.</summary>
+    internal VaeFeaturizerTransformer Featurizer => _featurizer;
+
+    /// <summary>The built-in tail of the chain: featurizer columns → Score, PredictedLabel (intermediate columns dropped).</summary>
+    internal TransformerChain<ITransformer> ScoringTail => new(_scoreVector, _scorer, _drop);
+
+    /// <summary>True: each row is scored on its own, so <c>PredictionEngine</c> works.</summary>
+    public bool IsRowToRowMapper => ((ITransformer)_chain).IsRowToRowMapper;
+
+    /// <summary>
+    /// The same detector with another threshold (the score is unchanged), like ML.NET's
+    /// <c>ChangeModelThreshold</c>. The two share the featurizer: dispose only the one you keep using last.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The threshold is NaN or infinite.</exception>
+    public VaeAnomalyDetectionTransformer WithThreshold(float threshold) =>
+        new(_ml, _featurizer, _scoreVector, IdentityThresholdScorer.WithThreshold(_ml, _scorer, threshold), _drop, Function,
+            threshold, $"set to {threshold.ToString("R", System.Globalization.CultureInfo.InvariantCulture)} by WithThreshold", _fittedScores);
+
+    /// <inheritdoc />
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => _chain.GetOutputSchema(inputSchema);
+
+    /// <summary>Adds Score and PredictedLabel; lazy, the VAE runs in batches as a cursor moves.</summary>
+    public IDataView Transform(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return _chain.Transform(input);
+    }
+
+    /// <inheritdoc />
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => ((ITransformer)_chain).GetRowToRowMapper(inputSchema);
+
+    /// <summary>Writes the chain; the featurizer writes its built-in equivalent.</summary>
+    void ICanSaveModel.Save(ModelSaveContext ctx) => ((ICanSaveModel)_chain).Save(ctx);
+
+    /// <summary>Releases the featurizer's session and the scoring graph's ONNX Runtime session.</summary>
+    public void Dispose()
+    {
+        _featurizer.Dispose();
+        (_scoreVector as IDisposable)?.Dispose();
+    }
+}

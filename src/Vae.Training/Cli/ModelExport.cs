@@ -1,0 +1,27 @@
+using Vae.MLNet;
+using Vae.Training.Data;
+using Vae.Training.Model;
+using Vae.Training.Onnx;
+
+namespace Vae.Training.Cli;
+
+/// <summary>Exports a trained network as vae.onnx + decoder.onnx, with error quantiles measured on its training images.</summary>
+public static class ModelExport
+{
+    /// <summary>Writes both models into <paramref name="directory"/> and returns their paths.</summary>
+    public static VaeOnnxFiles Export(VaeNetwork network, VaeLikelihood likelihood, double? gaussianSigma, double beta, ImageSet trainImages, string directory)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(trainImages);
+        double? sigma = likelihood == VaeLikelihood.Gaussian ? gaussianSigma : null;
+        var info = new VaeExportInfo
+        {
+            Likelihood = likelihood,
+            GaussianSigma = sigma,
+            Beta = beta,
+            Dataset = trainImages.Source,
+            ErrorQuantiles = VaeErrorQuantiles.Compute(network, trainImages, likelihood, sigma),
+        };
+        return VaeOnnxExporter.Export(network, info, directory);
+    }
+}

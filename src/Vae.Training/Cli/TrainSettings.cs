@@ -1,0 +1,85 @@
+using System.CommandLine;
+using System.Globalization;
+using Vae.MLNet;
+using Vae.Training.Data;
+using Vae.Training.Model;
+using Vae.Training.Training;
+
+namespace Vae.Training.Cli;
+
+/// <summary>The model and optimisation options shared by <c>vae train</c> and <c>vae demo</c>.</summary>
+internal sealed class TrainSettings
+{
+    public Option<string> Arch { get; } = CliOptions.Choice("--arch", "Encoder/decoder type: fully connected or convolutional", "mlp", "mlp", "conv");
+    public Option<int> Latent { get; }
+    public Option<string> Hidden { get; } = new("--hidden")
+    {
+        Description = "Hidden widths (mlp) or conv channels (conv), comma-separated, e.g. 400 or 512,256. Default: 400 (mlp), 32,64 (conv).",
+        HelpName = "N[,N...]",
+    };
+    public Option<string> Likelihood { get; } = CliOptions.Choice("--likelihood", "Decoder likelihood p(x|z)", "bernoulli", "bernoulli", "gaussian");
+    public Option<double> Sigma { get; } = CliOptions.Double("--sigma", "σ of the Gaussian likelihood (ignored for bernoulli).", 0.1, 0, minExclusive: true);
+    public Option<double> Beta { get; } = CliOptions.Double("--beta", "KL weight β (1 = the ELBO, >1 = β-VAE).", 1.0, 0);
+    public Option<int> Warmup { get; } = CliOptions.Int("--warmup", "Linear KL warm-up length in epochs (0 = off).", 0, min: 0);
+    public Option<double> FreeBits { get; } = CliOptions.Double("--free-bits", "Free-bits floor λ in nats per latent dimension (0 = off).", 0.0, 0);
+    public Option<int> Epochs { get; }
+    public Option<int> BatchSize { get; } = CliOptions.Int("--batch-size", "Images per optimiser step.", 128, max: 1 << 20);
+    public Option<double> LearningRate { get; } = CliOptions.Double("--lr", "Adam learning rate.", 1e-3, 0, 10, minExclusive: true);
+    public Option<int> Seed { get; } = CliOptions.Int("--seed", "Seed for weights, shuffling, noise and data splits (same seed, same result).", 0, min: 0);
+    public Option<int> Threads { get; } = CliOptions.Int("--threads", "CPU threads for TorchSharp (default: the number of cores).", Environment.ProcessorCount, max: 1024);
+
+    public TrainSettings(int epochs = 10, int latent = 20)
+    {
+        Epochs = CliOptions.Int("--epochs", "Number of epochs (with --resume: the total to reach).", epochs, max: 100_000);
+        Latent = CliOptions.Int("--latent", "Latent size k (dimensions of z).", latent, max: 4096);
+        Hidden.Validators.Add(r =>
+        {
+            string? text = r.GetValueOrDefault<string>();
+            if (ParseHidden(text) == null)
+                r.AddError($"--hidden must be positive integers separated by commas, e.g. 400 or 32,64; got '{text}'.");
+        });
+    }
+
+    public void AddTo(Command command)
+    {
+        foreach (var option in new Option[] { Arch, Latent, Hidden, Likelihood, Sigma, Beta, Warmup, FreeBits, Epochs, BatchSize, LearningRate, Seed, Threads })
+            command.Options.Add(option);
+    }
+
+    /// <summary>The architecture for images shaped like <paramref name="images"/>.</summary>
+    public VaeArchitecture Architecture(ParseResult parse, ImageSet images)
+    {
+        int[] hidden = ParseHidden(parse.GetValue(Hidden)) ?? Array.Empty<int>();
+        int latent = parse.GetValue(Latent);
+        return parse.GetValue(Arch) == "conv"
+            ? VaeArchitecture.Conv(images.Channels, images.Height, images.Width, latent, hidden)
+            : VaeArchitecture.Mlp(images.Channels, images.Height, images.Width, latent, hidden);
+    }
+
+    /// <summary>The optimisation settings; checkpoints and metrics go to <paramref name="outputDirectory"/>.</summary>
+    public TrainOptions Options(ParseResult parse, string? outputDirectory) => new TrainOptions
+    {
+        Epochs = parse.GetValue(Epochs),
+        BatchSize = parse.GetValue(BatchSize),
+        LearningRate = parse.GetValue(LearningRate),
+        Seed = parse.GetValue(Seed),
+        Likelihood = parse.GetValue(Likelihood) == "gaussian" ? VaeLikelihood.Gaussian : VaeLikelihood.Bernoulli,
+        GaussianSigma = parse.GetValue(Sigma),
+        Beta = parse.GetValue(Beta),
+        KlWarmup = parse.GetValue(Warmup),
+        KlWarmupUnit = KlWarmupUnit.Epochs,
+        FreeBits = parse.GetValue(FreeBits),
+        Threads = parse.GetValue(Threads),
+        OutputDirectory = outputDirectory,
+    }.Validated();
+
+    internal static int[]? ParseHidden(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return Array.Empty<int>();
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        var values = new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+            if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out values[i]) || values[i] <= 0) return null;
+        return values;
+    }
+}

@@ -1,0 +1,105 @@
+using SkiaSharp;
+using Vae.MLNet.Anomaly;
+using Vae.MLNet.Tests.Support;
+
+namespace Vae.MLNet.Tests.Anomaly;
+
+public sealed class ErrorMapTests
+{
+    [Theory]
+    [InlineData(8000)]
+    [InlineData(8123)]
+    [InlineData(9999)]
+    public void Error_map_sums_to_the_models_scalar_error(int row)
+    {
+        using var model = VaeModel.Load(TestData.ContractVae);
+        var pixels = TestData.Images(row, 1)[0];
+        var map = ReconstructionErrorMap.Compute(model, pixels);
+        var ort = DirectOrt.Run(TestData.ContractVae, "image", [pixels], [1, 28, 28]);
+
+        Assert.Equal(784, map.Values.Count);
+        Assert.Equal(ort["reconstruction_error"][0][0], map.ModelError, 3);
+        // The map is computed from probabilities, the model's error from logits: equal up to float rounding.
+        Assert.True(Math.Abs(map.Total - map.ModelError) <= 1e-4 * map.ModelError, $"Σ map = {map.Total}, model error = {map.ModelError}");
+        // Each term is the Bernoulli cross-entropy of that pixel against the ONNX reconstruction.
+        var p = ort["reconstruction"][0];
+        for (int i = 0; i < 784; i += 97)
+        {
+            double expected = -(pixels[i] * Math.Log(p[i]) + (1 - pixels[i]) * Math.Log(1 - p[i]));
+            Assert.True(Math.Abs(expected - map.Values[i]) <= 1e-3 * Math.Max(1, expected), $"pixel {i}: expected {expected}, got {map.Values[i]}");
+        }
+        Assert.All(map.Values, v => Assert.True(v >= 0));
+    }
+
+    [Fact]
+    public void Gaussian_terms_follow_the_formula()
+    {
+        var terms = ReconstructionErrorMap.PerPixel(VaeLikelihood.Gaussian, [0.5f, 1f], [0.25f, 1f], sigma: 0.5);
+        double constant = Math.Log(0.5) + 0.5 * Math.Log(2 * Math.PI);
+        Assert.Equal(0.5 * 0.25 + constant, terms[0], 6);
+        Assert.Equal(constant, terms[1], 6);
+    }
+
+    [Fact]
+    public void Bernoulli_terms_stay_finite_when_the_reconstruction_rounds_to_0_or_1()
+    {
+        var terms = ReconstructionErrorMap.PerPixel(VaeLikelihood.Bernoulli, [0f, 1f, 1f], [1f, 0f, 1f], sigma: 1);
+        Assert.All(terms, t => Assert.True(float.IsFinite(t)));
+        Assert.True(terms[0] > 16 && terms[1] > 16, "a confident wrong pixel costs at least −log(2⁻²⁴)");
+        Assert.True(terms[2] < 1e-6);
+    }
+
+    [Fact]
+    public void Heatmap_png_is_the_upscaled_image_with_the_error_overlay()
+    {
+        using var model = VaeModel.Load(TestData.ContractVae);
+        var pixels = TestData.Images(8001, 1)[0];
+        var map = ReconstructionErrorMap.Compute(model, pixels);
+        string dir = Directory.CreateTempSubdirectory("vae-heatmap").FullName;
+        try
+        {
+            string path = Path.Combine(dir, "heatmap.png");
+            map.SaveHeatmapPng(path, scale: 4);
+            Assert.Equal(["heatmap.png"], Directory.GetFiles(dir).Select(Path.GetFileName)); // no temp file left
+            using var bitmap = SKBitmap.Decode(path);
+            Assert.Equal(112, bitmap.Width);
+            Assert.Equal(112, bitmap.Height);
+
+            // The location with the largest error is drawn in the colormap's top colour (mostly white-yellow),
+            // a location with (near) zero error shows the grayscale image.
+            int worst = Enumerable.Range(0, 784).MaxBy(i => map.Values[i]);
+            var hot = bitmap.GetPixel(worst % 28 * 4 + 1, worst / 28 * 4 + 1);
+            Assert.True(hot.Red > 200 && hot.Green > 200, $"worst pixel drawn as {hot}");
+            int best = Enumerable.Range(0, 784).MinBy(i => map.Values[i]);
+            var calm = bitmap.GetPixel(best % 28 * 4 + 2, best / 28 * 4 + 3);
+            byte gray = (byte)Math.Round(255 * pixels[best]);
+            Assert.True(Math.Abs(calm.Red - gray) <= 3 && Math.Abs(calm.Green - gray) <= 3 && Math.Abs(calm.Blue - gray) <= 3, $"calm pixel {calm}, image {gray}");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Bad_inputs_are_rejected_with_clear_messages()
+    {
+        using var model = VaeModel.Load(TestData.ContractVae);
+        var e = Assert.Throws<ArgumentException>(() => ReconstructionErrorMap.Compute(model, new float[100]));
+        Assert.Contains("784", e.Message, StringComparison.Ordinal);
+        var pixels = (float[])TestData.Images(8000, 1)[0].Clone(); // the shared test images must stay intact
+        pixels[5] = float.NaN;
+        e = Assert.Throws<ArgumentException>(() => ReconstructionErrorMap.Compute(model, pixels));
+        Assert.Contains("Pixel 5", e.Message, StringComparison.Ordinal);
+        pixels[5] = 1.5f;
+        Assert.Throws<ArgumentException>(() => ReconstructionErrorMap.Compute(model, pixels));
+
+        using var foreign = VaeModel.Load(TestData.ForeignNamed, VaeOutputMapping.MuLogVar("z_mean", "z_log_var"));
+        e = Assert.Throws<ArgumentException>(() => ReconstructionErrorMap.Compute(foreign, TestData.Images(8000, 1)[0]));
+        Assert.Contains("decoder", e.Message, StringComparison.Ordinal);
+
+        var map = ReconstructionErrorMap.Compute(model, TestData.Images(8000, 1)[0]);
+        Assert.Throws<ArgumentOutOfRangeException>(() => map.SaveHeatmapPng(Path.Combine(Path.GetTempPath(), "x.png"), scale: 0));
+        Assert.Throws<DirectoryNotFoundException>(() => map.SaveHeatmapPng("/nonexistent-dir-vae/x.png"));
+    }
+}

@@ -1,0 +1,77 @@
+using System.Globalization;
+using Spectre.Console;
+using Vae.Training.Demo;
+using Vae.Training.Tests.Plots;
+
+namespace Vae.Training.Tests.Demo;
+
+public sealed class DemoEndToEndTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("vae-demo-").FullName;
+
+    public void Dispose()
+    {
+        if (Environment.GetEnvironmentVariable("VAE_KEEP_TEST_OUTPUT") != "1") Directory.Delete(_dir, recursive: true);
+    }
+
+    [Fact]
+    public void Tiny_demo_writes_the_report_and_every_figure_with_valid_numbers()
+    {
+        var options = new DemoOptions
+        {
+            OutputDirectory = _dir,
+            TrainLimit = 800,
+            TestLimit = 200,
+            Epochs = 1,
+            Hidden = new[] { 64 },
+            LatentDim = 4,
+            BatchSize = 64,
+            Threads = 2,
+            ScatterPoints = 200,
+        };
+        var output = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), Ansi = AnsiSupport.No, Interactive = InteractionSupport.No });
+        var report = new DemoRunner(console).Run(options);
+
+        Assert.NotNull(report);
+        string markdown = File.ReadAllText(Path.Combine(_dir, ReportWriter.FileName));
+        Assert.Equal(800, report.TrainCount);
+        Assert.Equal(200, report.TestCount);
+        Assert.Equal(2, report.Classifiers.Count);
+        foreach (var c in report.Classifiers)
+        {
+            Assert.InRange(c.MicroAccuracy, 0.1 + 1e-9, 1.0); // 10 classes: better than chance
+            Assert.Contains(c.MicroAccuracy.ToString("F4", CultureInfo.InvariantCulture), markdown, StringComparison.Ordinal);
+        }
+        Assert.Equal(2, report.Clusterings.Count);
+        foreach (var c in report.Clusterings)
+        {
+            Assert.InRange(c.Nmi, 0.0, 1.0);
+            Assert.Contains(c.Nmi.ToString("F4", CultureInfo.InvariantCulture), markdown, StringComparison.Ordinal);
+        }
+        Assert.Equal(2, report.AnomalyDetectors.Count);
+        foreach (var a in report.AnomalyDetectors)
+        {
+            Assert.InRange(a.Auroc, 0.0, 1.0);
+            // ML.NET's AUROC and the ROC curve drawn from the same scores must agree.
+            double area = 0;
+            for (int i = 1; i < a.FalsePositiveRate.Count; i++)
+                area += (a.FalsePositiveRate[i] - a.FalsePositiveRate[i - 1]) * (a.TruePositiveRate[i] + a.TruePositiveRate[i - 1]) / 2;
+            Assert.Equal(a.Auroc, area, 3);
+            Assert.Contains(a.Auroc.ToString("F4", CultureInfo.InvariantCulture), markdown, StringComparison.Ordinal);
+        }
+        Assert.True(double.IsFinite(report.Vae.TestNegativeElbo) && report.Vae.TestNegativeElbo > 0);
+        Assert.InRange(report.Vae.ActiveUnits, 0, 4);
+        Assert.True(report.AnomalyTestCount > 0);
+
+        foreach (var figure in new[] { "loss", "reconstructions", "samples", "interpolation", "latent", "roc", "heatmap" })
+        {
+            Assert.True(report.Figures.ContainsKey(figure), $"figure '{figure}' missing from the report");
+            using (PngAssert.Valid(report.Figures[figure])) { }
+            Assert.Contains($"]({Path.GetFileName(report.Figures[figure])})", markdown, StringComparison.Ordinal);
+        }
+        foreach (var model in new[] { "model/vae.onnx", "model/decoder.onnx", "anomaly-model/vae.onnx" })
+            Assert.True(File.Exists(Path.Combine(_dir, model)), $"{model} missing");
+        Assert.Contains("VAE demo summary", output.ToString(), StringComparison.Ordinal);
+    }
+}
