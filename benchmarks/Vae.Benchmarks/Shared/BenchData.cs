@@ -71,3 +71,21 @@ public static class BenchData
         return rows;
     }
 }
+
+/// <summary>An image with its class, for the quality measurements.</summary>
+public sealed class LabeledImageRow
+{
+    /// <summary>The label column.</summary>
+    public const string LabelColumn = "Label";
+
+    [ColumnName(LabelColumn)]
+    public int Label { get; set; }
+
+    [ColumnName(ImageRow.Column), VectorType(784)]
+    public float[] Image { get; set; } = [];
+
+    /// <summary>An in-memory IDataView over a labelled <paramref name="set"/>.</summary>
+    public static IDataView View(MLContext mlContext, ImageSet set) =>
+        mlContext.Data.LoadFromEnumerable(Enumerable.Range(0, set.Count)
+            .Select(i => new LabeledImageRow { Label = set.Labels[i], Image = set.Image(i).ToArray() }).ToArray());
+}
