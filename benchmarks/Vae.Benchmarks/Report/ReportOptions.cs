@@ -14,7 +14,7 @@ public sealed record ReportOptions
     /// <summary>Optimiser steps (batches of 128) per training repetition.</summary>
     public int TrainSteps { get; init; } = 40;
     /// <summary>Timed repetitions per contender (after one warm-up round).</summary>
-    public int Repetitions { get; init; } = 7;
+    public int Repetitions { get; init; } = 9;
     /// <summary>Single-row predictions per timed latency block.</summary>
     public int LatencyCalls { get; init; } = 1000;
     /// <summary>Run the (slow) quality measurements on the full Fashion-MNIST.</summary>
