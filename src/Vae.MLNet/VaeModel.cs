@@ -102,6 +102,9 @@ public sealed class VaeModel : IDisposable
         return _defaultSession.Value.Run(pixels, rows, outputs);
     }
 
+    /// <summary>An independent copy (own session, own lifetime) of this already validated model.</summary>
+    internal VaeModel Copy() => new(_onnxBytes, Source, Layout, Description);
+
     /// <summary>A session with its own thread settings; the caller disposes it.</summary>
     internal VaeSession CreateSession(int? intraOpNumThreads) => new(_onnxBytes, Layout, Source, intraOpNumThreads);
 

@@ -9,6 +9,7 @@ internal static class AnomalyColumns
     public const string Error = "VaeAnomaly.ReconstructionError";
     public const string Kl = "VaeAnomaly.Kl";
     public const string Mu = "VaeAnomaly.Mu";
+    public const string LogVar = "VaeAnomaly.LogVar";
     public const string ScoreVector = "VaeAnomaly.ScoreVector";
 
     /// <summary>The anomaly score, Single, larger = more anomalous.</summary>

@@ -60,17 +60,13 @@ public sealed class VaeAnomalyDetectionEstimator : IEstimator<VaeAnomalyDetectio
         var function = AnomalyScoreFunction.Unfitted(_options.ScoreKind);
         var featurizer = _ml.Transforms.VaeFeaturize(FeaturizerOptions(function), _model).Fit(input);
 
-        // Only the columns the score reads, cached: the VAE runs once, for the statistics and the scores.
-        var needed = new List<string>();
-        if (function.NeedsError) needed.Add(AnomalyColumns.Error);
-        if (function.NeedsKl) needed.Add(AnomalyColumns.Kl);
-        if (function.NeedsMu) needed.Add(AnomalyColumns.Mu);
+        // One pass of the VAE over the fitting data; the scoring pass reads these features from memory.
         var featurized = featurizer.Transform(input);
-        var cached = _ml.Data.Cache(_ml.Transforms.SelectColumns([.. needed]).Fit(featurized).Transform(featurized));
-        var features = FeatureReader.Read(cached, function, _model.LatentDim);
+        var features = FeatureReader.Read(featurized, function, _model.LatentDim);
         if (features.Rows == 0)
             throw new InvalidOperationException(
                 $"Cannot fit the VAE anomaly detector on an empty data view (0 rows in column '{_options.InputColumnName}'); expected at least one row.");
+        var cached = FeatureReader.ToDataView(_ml, features);
         function = AnomalyScoreFunction.Fit(_options.ScoreKind, features, _options.CovarianceShrinkage);
 
         var scoreVector = ScoreVectorTransformer(function, cached);
@@ -81,8 +77,17 @@ public sealed class VaeAnomalyDetectionEstimator : IEstimator<VaeAnomalyDetectio
         scorer = IdentityThresholdScorer.WithThreshold(_ml, scorer, threshold);
 
         var scored = scorer.Transform(scoreVector.Transform(featurized));
-        var drop = _ml.Transforms.DropColumns([.. needed, AnomalyColumns.ScoreVector]).Fit(scored);
+        var drop = _ml.Transforms.DropColumns([.. IntermediateColumns(function)]).Fit(scored);
         return new VaeAnomalyDetectionTransformer(_ml, featurizer, scoreVector, scorer, drop, function, threshold, rule, scores);
+    }
+
+    private static IEnumerable<string> IntermediateColumns(AnomalyScoreFunction function)
+    {
+        if (function.NeedsError) yield return AnomalyColumns.Error;
+        if (function.NeedsKl) yield return AnomalyColumns.Kl;
+        if (function.NeedsMu) yield return AnomalyColumns.Mu;
+        if (function.NeedsLogVar) yield return AnomalyColumns.LogVar;
+        yield return AnomalyColumns.ScoreVector;
     }
 
     /// <summary>The featurizer's options: only the columns the score reads, under internal names.</summary>
@@ -91,6 +96,7 @@ public sealed class VaeAnomalyDetectionEstimator : IEstimator<VaeAnomalyDetectio
         InputColumnName = _options.InputColumnName,
         MuColumnName = function.NeedsMu ? AnomalyColumns.Mu : null,
         SigmaColumnName = null,
+        LogVarColumnName = function.NeedsLogVar ? AnomalyColumns.LogVar : null,
         ReconstructionErrorColumnName = function.NeedsError ? AnomalyColumns.Error : null,
         KlColumnName = function.NeedsKl ? AnomalyColumns.Kl : null,
         BatchSize = _options.BatchSize,
@@ -108,8 +114,8 @@ public sealed class VaeAnomalyDetectionEstimator : IEstimator<VaeAnomalyDetectio
             VaeAnomalyScoreKind.NegativeElbo => _ml.Transforms.Concatenate(AnomalyColumns.ScoreVector, AnomalyColumns.Error, AnomalyColumns.Kl),
             _ => _ml.Transforms.ApplyOnnxModel(
                 [AnomalyColumns.ScoreVector],
-                function.NeedsError ? [AnomalyColumns.Mu, AnomalyColumns.Error] : [AnomalyColumns.Mu],
-                new MemoryStream(function.BuildGraph(AnomalyColumns.Error, AnomalyColumns.Mu, AnomalyColumns.ScoreVector))),
+                function.NeedsLogVar ? [AnomalyColumns.Mu, AnomalyColumns.LogVar, AnomalyColumns.Error] : [AnomalyColumns.Mu],
+                new MemoryStream(function.BuildGraph(AnomalyColumns.Error, AnomalyColumns.Mu, AnomalyColumns.LogVar, AnomalyColumns.ScoreVector))),
         };
         return estimator.Fit(features);
     }

@@ -35,7 +35,7 @@ public sealed class VaeAnomalyDetectorOptions
     /// <see cref="VaeAnomalyScoreKind.Combined"/>: Σ = (1−λ)·S + λ·(tr S / k)·I. In [0, 1); keeps Σ
     /// invertible when the fitting data is small or μ has near-constant directions.
     /// </summary>
-    public double CovarianceShrinkage = 0.1;
+    public double CovarianceShrinkage = 0.01;
 
     /// <summary>Rows per ONNX Runtime call of the featurizer.</summary>
     public int BatchSize = 256;

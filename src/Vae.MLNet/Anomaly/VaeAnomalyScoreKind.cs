@@ -31,10 +31,13 @@ public enum VaeAnomalyScoreKind
     Mahalanobis,
 
     /// <summary>
-    /// Sum of the fitted-data z-scores of log(reconstruction error) and the Mahalanobis distance: both
-    /// evidences on one scale, so an image is flagged when it is either badly reconstructed or atypical in
-    /// latent space. Use it when you do not know which kind of anomaly to expect; it is the strongest kind
-    /// in the one-class Fashion-MNIST benchmark (see <c>OneClassBenchmark</c>).
+    /// z(log reconstruction error) + 2·z(log d²), where d² is the squared Mahalanobis distance of the code
+    /// (μ, log σ²) to the Gaussian fitted on the codes of the fitting data and z(·) standardises by the
+    /// fitting data's mean and standard deviation. Both evidences land on one scale, the latent one
+    /// weighted higher; including log σ² lets the encoder's uncertainty count (unfamiliar images get
+    /// unusual posterior widths). Use it for one-class / novelty detection when you do not know which
+    /// kind of anomaly to expect; it is the strongest kind on the one-class Fashion-MNIST benchmark
+    /// (see <see cref="OneClassBenchmark"/>). Needs clean fitting data with positive errors.
     /// </summary>
     Combined,
 }

@@ -32,14 +32,9 @@ public static class VaeFeaturizerCatalog
     }
 
     /// <summary>
-    /// The MLContext behind a catalog. ML.NET exposes a catalog's environment only internally; a fresh
-    /// context is equivalent for our purposes (we use it to build built-in image/ONNX transformers), so use
-    /// one when the catalog's cannot be reached.
+    /// The context the featurizer builds its helper transformers with (ML.NET's image transforms and, when
+    /// saving, ApplyOnnxModel). ML.NET keeps a catalog's environment internal; these helpers are stateless
+    /// and unseeded, so a private context is equivalent.
     /// </summary>
-    private static MLContext CatalogContext(TransformsCatalog catalog)
-    {
-        var property = typeof(TransformsCatalog).GetProperty("Environment",
-            System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Public);
-        return property?.GetValue(catalog) as MLContext ?? new MLContext();
-    }
+    private static MLContext CatalogContext(TransformsCatalog catalog) => new();
 }

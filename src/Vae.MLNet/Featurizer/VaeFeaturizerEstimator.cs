@@ -55,7 +55,10 @@ public sealed class VaeFeaturizerEstimator : IEstimator<VaeFeaturizerTransformer
         if (IsEmpty(input))
             throw new InvalidOperationException(
                 $"Cannot fit the VAE featurizer on an empty data view (0 rows in column '{_options.InputColumnName}'); expected at least one row.");
-        return new VaeFeaturizerTransformer(_ml, _model, _ownsModel, _options, input.Schema);
+        // An estimator that loaded its model hands each transformer its own copy, so disposing one
+        // transformer never breaks another fitted from the same estimator.
+        var model = _ownsModel ? _model.Copy() : _model;
+        return new VaeFeaturizerTransformer(_ml, model, _ownsModel, _options, input.Schema);
     }
 
     private static bool IsEmpty(IDataView input)

@@ -26,19 +26,21 @@ public sealed class VaeFeaturizerTransformer : ITransformer, IDisposable
         _ml = ml;
         Model = model;
         _ownsModel = ownsModel;
-        Options = options.Clone();
-        VaeFeaturizerEstimator.Validate(Options);
-        _outputs = FeaturizerOutput.Plan(Options, model);
+        _options = options.Clone();
+        VaeFeaturizerEstimator.Validate(_options);
+        _outputs = FeaturizerOutput.Plan(_options, model);
         FittedInputSchema = fittedSchema;
-        _ownsSession = Options.IntraOpNumThreads != null;
-        _session = _ownsSession ? model.CreateSession(Options.IntraOpNumThreads) : model.DefaultSession;
+        _ownsSession = _options.IntraOpNumThreads != null;
+        _session = _ownsSession ? model.CreateSession(_options.IntraOpNumThreads) : model.DefaultSession;
     }
 
     /// <summary>The model this transformer runs.</summary>
     public VaeModel Model { get; }
 
-    /// <summary>The options (a copy; changing it does not change the transformer).</summary>
-    public VaeFeaturizerOptions Options { get; }
+    private readonly VaeFeaturizerOptions _options;
+
+    /// <summary>The options (a fresh copy on each call; changing it does not change the transformer).</summary>
+    public VaeFeaturizerOptions Options => _options.Clone();
 
     /// <summary>The input schema seen by Fit; the saved model is written for it.</summary>
     internal DataViewSchema? FittedInputSchema { get; }
@@ -106,7 +108,7 @@ public sealed class VaeFeaturizerTransformer : ITransformer, IDisposable
             if (_lastBinding != null && ReferenceEquals(_lastBinding.InputSchema, inputSchema))
                 return _lastBinding;
         }
-        var binding = new FeaturizerBinding(_ml, Model, Options, _outputs, inputSchema);
+        var binding = new FeaturizerBinding(_ml, Model, _options, _outputs, inputSchema);
         lock (_bindingLock)
             _lastBinding = binding;
         return binding;

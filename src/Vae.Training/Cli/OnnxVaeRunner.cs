@@ -5,13 +5,13 @@ using Vae.MLNet;
 namespace Vae.Training.Cli;
 
 /// <summary>
-/// Runs the exported <c>vae.onnx</c> (image → μ, reconstruction, …) and <c>decoder.onnx</c> (z → image)
-/// with ONNX Runtime, for the figures and the sample / interpolate commands: what is drawn is what
-/// was exported, not the TorchSharp network it came from.
+/// Runs the exported models for the figures and the eval / sample / interpolate commands: <c>vae.onnx</c>
+/// through <see cref="VaeModel"/> (which checks the contract), <c>decoder.onnx</c> (z → image) through
+/// ONNX Runtime. What is drawn is what was exported, not the TorchSharp network it came from.
 /// </summary>
 internal sealed class OnnxVaeRunner : IDisposable
 {
-    private readonly InferenceSession? _vae;
+    private readonly VaeModel? _vae;
     private readonly InferenceSession? _decoder;
 
     public int LatentDim { get; }
@@ -24,43 +24,42 @@ internal sealed class OnnxVaeRunner : IDisposable
     {
         if (vaePath == null && decoderPath == null)
             throw new ArgumentException("Give a vae.onnx or a decoder.onnx model.");
-        var options = new SessionOptions { IntraOpNumThreads = Math.Max(1, Environment.ProcessorCount) };
-        var metadataSource = vaePath ?? decoderPath!;
-        if (vaePath != null) _vae = Open(vaePath, options);
-        if (decoderPath != null) _decoder = Open(decoderPath, options);
-        var metadata = (_vae ?? _decoder)!.ModelMetadata.CustomMetadataMap;
-        LatentDim = int.Parse(Required(metadata, VaeContract.Metadata.LatentDim, metadataSource), System.Globalization.CultureInfo.InvariantCulture);
-        string shape = Required(metadata, VaeContract.Metadata.ImageShape, metadataSource);
-        var parts = shape.Split('x');
-        if (parts.Length != 3 || !int.TryParse(parts[0], out int c) || !int.TryParse(parts[1], out int h) || !int.TryParse(parts[2], out int w))
-            throw new InvalidDataException($"{metadataSource}: metadata {VaeContract.Metadata.ImageShape} is '{shape}', expected CxHxW such as 1x28x28.");
-        (Channels, Height, Width) = (c, h, w);
+        try
+        {
+            if (vaePath != null)
+            {
+                _vae = VaeModel.Load(vaePath);
+                (LatentDim, Channels, Height, Width) = (_vae.LatentDim, _vae.Channels, _vae.Height, _vae.Width);
+            }
+            if (decoderPath != null)
+            {
+                if (!File.Exists(decoderPath)) throw new FileNotFoundException($"ONNX model not found: {decoderPath}", decoderPath);
+                _decoder = new InferenceSession(decoderPath, new SessionOptions { IntraOpNumThreads = Math.Max(1, Environment.ProcessorCount) });
+                var (k, c, h, w) = DecoderShape(_decoder, decoderPath);
+                if (_vae != null && (k, c, h, w) != (LatentDim, Channels, Height, Width))
+                    throw new ArgumentException($"{decoderPath} (k={k}, {c}x{h}x{w}) does not belong to {vaePath} (k={LatentDim}, {Channels}x{Height}x{Width}).");
+                (LatentDim, Channels, Height, Width) = (k, c, h, w);
+            }
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
     }
 
     /// <summary>μ [n, k] and the reconstruction [n, C·H·W] of <paramref name="count"/> images.</summary>
     public (float[] Mu, float[] Reconstruction) Encode(float[] pixels, int count)
     {
-        var session = _vae ?? throw new InvalidOperationException("Encoding needs vae.onnx; only a decoder was given.");
-        if (pixels.Length != count * PixelCount)
-            throw new ArgumentException($"{count} images of {Channels}x{Height}x{Width} need {count * PixelCount} pixels, got {pixels.Length}.");
-        var input = new DenseTensor<float>(pixels, new[] { count, Channels, Height, Width });
-        using var results = session.Run(new[] { NamedOnnxValue.CreateFromTensor(VaeContract.ImageInput, input) },
-            new[] { VaeContract.Mu, VaeContract.Reconstruction });
-        return (results.First(r => r.Name == VaeContract.Mu).AsTensor<float>().ToArray(),
-                results.First(r => r.Name == VaeContract.Reconstruction).AsTensor<float>().ToArray());
+        var result = Vae.Run(pixels, count, VaeOutputKinds.Mu | VaeOutputKinds.Reconstruction);
+        return (result.Mu!, result.Reconstruction!);
     }
 
     /// <summary>μ [n, k], reconstruction error [n] and KL [n] of <paramref name="count"/> images (the −ELBO terms at z = μ).</summary>
     public (float[] Mu, float[] Error, float[] Kl) Score(float[] pixels, int count)
     {
-        var session = _vae ?? throw new InvalidOperationException("Scoring needs vae.onnx; only a decoder was given.");
-        if (pixels.Length != count * PixelCount)
-            throw new ArgumentException($"{count} images of {Channels}x{Height}x{Width} need {count * PixelCount} pixels, got {pixels.Length}.");
-        var input = new DenseTensor<float>(pixels, new[] { count, Channels, Height, Width });
-        using var results = session.Run(new[] { NamedOnnxValue.CreateFromTensor(VaeContract.ImageInput, input) },
-            new[] { VaeContract.Mu, VaeContract.ReconstructionError, VaeContract.Kl });
-        float[] Get(string name) => results.First(r => r.Name == name).AsTensor<float>().ToArray();
-        return (Get(VaeContract.Mu), Get(VaeContract.ReconstructionError), Get(VaeContract.Kl));
+        var result = Vae.Run(pixels, count, VaeOutputKinds.Mu | VaeOutputKinds.ReconstructionError | VaeOutputKinds.Kl);
+        return (result.Mu!, result.ReconstructionError!, result.Kl!);
     }
 
     /// <summary>Decodes <paramref name="count"/> latent vectors [n, k] to images [n, C·H·W] in pixel space.</summary>
@@ -85,13 +84,22 @@ internal sealed class OnnxVaeRunner : IDisposable
         _decoder?.Dispose();
     }
 
-    private static InferenceSession Open(string path, SessionOptions options)
-    {
-        if (!File.Exists(path)) throw new FileNotFoundException($"ONNX model not found: {path}", path);
-        return new InferenceSession(path, options);
-    }
+    private VaeModel Vae => _vae ?? throw new InvalidOperationException("Encoding needs vae.onnx; only a decoder was given.");
 
-    private static string Required(IReadOnlyDictionary<string, string> metadata, string key, string source) =>
-        metadata.TryGetValue(key, out var value) ? value
-            : throw new InvalidDataException($"{source}: metadata '{key}' is missing; is this a model exported by 'vae train' (VAE contract v1)?");
+    // The decoder carries the same contract metadata as vae.onnx: latent size and image shape.
+    private static (int K, int C, int H, int W) DecoderShape(InferenceSession session, string path)
+    {
+        if (!session.InputMetadata.ContainsKey(VaeContract.LatentInput))
+            throw new InvalidDataException(
+                $"{path}: not a decoder model (expected input '{VaeContract.LatentInput}', found '{string.Join("', '", session.InputMetadata.Keys)}'); pass decoder.onnx, not vae.onnx.");
+        var metadata = session.ModelMetadata.CustomMetadataMap;
+        string Required(string key) => metadata.TryGetValue(key, out var value) ? value
+            : throw new InvalidDataException($"{path}: metadata '{key}' is missing; is this a decoder.onnx exported by 'vae train' (VAE contract v1)?");
+        string latent = Required(VaeContract.Metadata.LatentDim), shape = Required(VaeContract.Metadata.ImageShape);
+        var parts = shape.Split('x');
+        if (!int.TryParse(latent, System.Globalization.CultureInfo.InvariantCulture, out int k) || k <= 0
+            || parts.Length != 3 || !int.TryParse(parts[0], out int c) || !int.TryParse(parts[1], out int h) || !int.TryParse(parts[2], out int w))
+            throw new InvalidDataException($"{path}: metadata {VaeContract.Metadata.LatentDim}='{latent}', {VaeContract.Metadata.ImageShape}='{shape}'; expected a positive integer and CxHxW such as 1x28x28.");
+        return (k, c, h, w);
+    }
 }

@@ -29,7 +29,7 @@ public static class TrainingFigures
         return ImageGridPlot.Save(Path.Combine(directory, Reconstructions), "Test images (top) and their reconstructions from μ (bottom)",
             shown.Channels, shown.Height, shown.Width,
             new[] { new ImageGridRow("original", originals), new ImageGridRow("reconstruction", OnnxVaeRunner.Rows(reconstruction, shown.PixelsPerImage)) },
-            ColumnLabels(shown));
+            ColumnLabels(shown), cellPixels: 72);
     }
 
     /// <summary>Decoded samples z ~ N(0, I): <paramref name="rows"/> × <paramref name="columns"/>.</summary>

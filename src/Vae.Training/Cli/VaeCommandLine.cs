@@ -50,6 +50,11 @@ public static class VaeCommandLine
                 Error = error,
             });
         }
+        catch (Training.TrainingDivergedException e)
+        {
+            error.WriteLine($"vae: training diverged: {Describe(e)}");
+            return Failure;
+        }
         catch (Exception e) when (IsInputError(e))
         {
             error.WriteLine($"vae: {Describe(e)}");

@@ -20,7 +20,7 @@ internal static class DemoFigures
         var pca = PrincipalComponents.Fit(rows);
         var points = rows.Select(r => pca.Project(r)).ToArray();
         double total = pca.Variances.Sum();
-        string Axis(int c) => string.Create(CultureInfo.InvariantCulture, $"PC {c + 1} ({pca.Variances[c] / total:P0} of μ's variance)");
+        string Axis(int c) => string.Create(CultureInfo.InvariantCulture, $"PC {c + 1} ({100 * pca.Variances[c] / total:F0}% of μ's variance)");
         return LatentScatterPlot.Save(Path.Combine(directory, LatentScatter), points.Select(p => p[0]).ToArray(), points.Select(p => p[1]).ToArray(),
             test.Labels.Take(n).ToArray(), test.ClassNames, $"Latent means μ of {n} test images, first two principal components", Axis(0), Axis(1));
     }

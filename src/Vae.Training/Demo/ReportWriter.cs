@@ -71,7 +71,7 @@ public static class ReportWriter
         Line();
         Line($"![Latent scatter]({Figure("latent")})");
         Line();
-        Line($"## 3. Classification (LbfgsMaximumEntropy, same pipeline on both feature sets)");
+        Line($"## 3. Classification (LbfgsMaximumEntropy, at most {ClassificationStep.MaxIterations} iterations, same pipeline on both feature sets)");
         Line();
         Line($"| features | dimensions | accuracy (micro) | accuracy (macro) | training time |");
         Line($"|---|---:|---:|---:|---:|");

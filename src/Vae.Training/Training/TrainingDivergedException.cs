@@ -10,7 +10,7 @@ public sealed class TrainingDivergedException : InvalidOperationException
     /// <summary>Creates the exception with a message naming the epoch, batch and last good checkpoint.</summary>
     public TrainingDivergedException(int epoch, int batch, double loss, string? checkpointPath)
         : base($"Training diverged: the loss is {loss} at epoch {epoch}, batch {batch}. The step was not applied. " +
-               (checkpointPath != null ? $"The last good checkpoint is {checkpointPath} (epoch {epoch - 1}). " : "No checkpoint was written. ") +
+               (checkpointPath != null ? $"The last good checkpoint, {checkpointPath}, is kept. " : "No checkpoint was written. ") +
                "Try a lower learning rate, or check the input for extreme values.")
         => (Epoch, Batch, Loss, CheckpointPath) = (epoch, batch, loss, checkpointPath);
 

@@ -27,7 +27,7 @@ public sealed class VaeTrainer : IDisposable
     private readonly Adam _optimizer;
     private readonly List<EpochMetrics> _history = new();
     private TrainingCheckpoint.PartialEpoch? _partial;
-    private (int Count, double PixelSum)? _checkpointData;
+    private (int Count, double PixelSum)? _continuedRunData;
     private string? _lastCheckpoint;
 
     /// <summary>Builds a freshly initialised network (weights drawn from the seed) and its optimiser.</summary>
@@ -134,7 +134,7 @@ public sealed class VaeTrainer : IDisposable
         _history.AddRange(state.History);
         CompletedEpochs = state.CompletedEpochs;
         _partial = state.Partial;
-        _checkpointData = (state.TrainImages, state.TrainPixelSum);
+        _continuedRunData = (state.TrainImages, state.TrainPixelSum);
         _lastCheckpoint = Path.GetFullPath(path);
     }
 
@@ -151,9 +151,9 @@ public sealed class VaeTrainer : IDisposable
         CheckInput(train, nameof(train));
         if (validation != null) CheckInput(validation, nameof(validation));
         double pixelSum = PixelSum(train);
-        if (_checkpointData is { } data && (data.Count != train.Count || data.PixelSum != pixelSum))
+        if (_continuedRunData is { } data && (data.Count != train.Count || data.PixelSum != pixelSum))
             throw new InvalidOperationException(
-                $"{train.Source}: the checkpoint was trained on {data.Count} images with pixel sum {data.PixelSum:R}; this set has {train.Count} images with pixel sum {pixelSum:R}. Resume needs the same training data.");
+                $"{train.Source}: the run being continued was trained on {data.Count} images with pixel sum {data.PixelSum:R}; this set has {train.Count} images with pixel sum {pixelSum:R}. Resume needs the same training data.");
         if (Options.Threads is int threads) torch.set_num_threads(threads);
 
         Network.train();
@@ -212,13 +212,13 @@ public sealed class VaeTrainer : IDisposable
             if (cancellationToken.IsCancellationRequested)
             {
                 stepClock.Stop();
+                using var generatorState = epsilon.get_state();
+                // Kept in memory too, so calling Train again on this trainer also finishes the epoch exactly.
+                _partial = new TrainingCheckpoint.PartialEpoch(b, reconstructionSum, klSum, VaeEvaluator.ToArray(klPerDimensionSum),
+                    images, trainSeconds + stepClock.Elapsed.TotalSeconds, Convert.ToBase64String(generatorState.data<byte>().ToArray()));
+                _continuedRunData = (train.Count, pixelSum);
                 if (OutputPath(CheckpointFileName) is { } path)
-                {
-                    using var generatorState = epsilon.get_state();
-                    var stopped = new TrainingCheckpoint.PartialEpoch(b, reconstructionSum, klSum, VaeEvaluator.ToArray(klPerDimensionSum),
-                        images, trainSeconds + stepClock.Elapsed.TotalSeconds, Convert.ToBase64String(generatorState.data<byte>().ToArray()));
-                    SaveCheckpoint(path, train.Count, pixelSum, stopped);
-                }
+                    SaveCheckpoint(path, train.Count, pixelSum, _partial);
                 return false;
             }
             warmup = KlWarmup.Factor(Options.KlWarmup, Options.KlWarmupUnit, epoch, b, batches);

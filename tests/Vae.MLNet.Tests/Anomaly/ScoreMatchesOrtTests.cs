@@ -29,22 +29,24 @@ public sealed class ScoreMatchesOrtTests
     public void Mahalanobis_score_is_the_squared_distance_to_the_shrunk_gaussian_of_the_fitted_mu()
     {
         var (scores, ort, _) = Run(VaeAnomalyScoreKind.Mahalanobis);
-        var distances = NaiveMahalanobis(ort["mu"], shrinkage: 0.1);
+        var distances = NaiveMahalanobis(ort["mu"], shrinkage: 0.01);
         for (int r = 0; r < Count; r++)
             DirectOrt.AssertClose([(float)distances[r]], [scores[r].Score], 1e-4, $"score row {r}");
         Assert.True(distances.Max() > 2 * distances.Min(), "distances should vary across images");
     }
 
     [Fact]
-    public void Combined_score_is_the_sum_of_fitted_z_scores_of_log_error_and_distance()
+    public void Combined_score_is_the_weighted_sum_of_fitted_z_scores_of_log_error_and_log_distance_of_mu_and_logvar()
     {
         var (scores, ort, _) = Run(VaeAnomalyScoreKind.Combined);
-        var distances = NaiveMahalanobis(ort["mu"], shrinkage: 0.1);
+        var codes = ort["mu"].Zip(ort["logvar"], (m, l) => m.Concat(l).ToArray()).ToArray();
+        var logDistances = NaiveMahalanobis(codes, shrinkage: 0.01).Select(d => Math.Log(d)).ToArray();
         var logErrors = ort["reconstruction_error"].Select(e => Math.Log(e[0])).ToArray();
         var z1 = ZScores(logErrors);
-        var z2 = ZScores(distances);
+        var z2 = ZScores(logDistances);
+        double w = AnomalyScoreFunction.CombinedLatentWeight;
         for (int r = 0; r < Count; r++)
-            Assert.True(Math.Abs(z1[r] + z2[r] - scores[r].Score) < 1e-3, $"row {r}: expected {z1[r] + z2[r]}, got {scores[r].Score}");
+            Assert.True(Math.Abs(z1[r] + w * z2[r] - scores[r].Score) < 1e-3, $"row {r}: expected {z1[r] + w * z2[r]}, got {scores[r].Score}");
     }
 
     [Fact]

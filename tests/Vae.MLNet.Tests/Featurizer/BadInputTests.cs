@@ -158,3 +158,19 @@ public sealed class BadInputTests
         Assert.Contains("'Mu' is used twice", Assert.Throws<ArgumentException>(() => ml.Transforms.VaeFeaturize(twice, model)).Message);
     }
 }
+
+public sealed class SaveRefusalTests
+{
+    [Fact]
+    public void Saving_a_featurizer_over_a_variable_size_vector_explains_why_it_cannot()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromEnumerable(new[] { new VariablePixelRow { Pixels = new float[784] } });
+        using var model = VaeModel.Load(TestData.ContractVae);
+        using var transformer = ml.Transforms.VaeFeaturize(new VaeFeaturizerOptions { InputColumnName = "Pixels" }, model).Fit(data);
+        using var stream = new MemoryStream();
+        var error = Assert.Throws<InvalidOperationException>(() => ml.Model.Save(transformer, data.Schema, stream));
+        Assert.Contains("'Pixels'", error.Message);
+        Assert.Contains("Vector<Single, 784>", error.Message);
+    }
+}

@@ -98,3 +98,28 @@ public sealed class ImageInputTests
         Directory.Delete(folder, recursive: true);
     }
 }
+
+public sealed class ImagePredictionEngineTests
+{
+    private sealed class Mu
+    {
+        [Microsoft.ML.Data.ColumnName("Mu")]
+        public float[] Values { get; set; } = [];
+    }
+
+    [Fact]
+    public void Prediction_engine_on_MLImage_input_matches_the_pixel_vector_path()
+    {
+        var ml = new MLContext(seed: 1);
+        using var model = VaeModel.Load(TestData.ContractVae);
+        var images = ml.Data.LoadFromEnumerable(new[] { new ImageRow { Image = Images.FashionMnist(0) } });
+        using var transformer = ml.Transforms.VaeFeaturize(new VaeFeaturizerOptions { InputColumnName = "Image" }, model).Fit(images);
+        using var engine = ml.Model.CreatePredictionEngine<ImageRow, Mu>(transformer, new PredictionEngineOptions { OwnsTransformer = false });
+        var expected = model.Run(TestData.Images(8900, 5).SelectMany(p => p).ToArray(), 5, VaeOutputKinds.Mu).Mu!;
+        for (int r = 0; r < 5; r++)
+        {
+            using var image = Images.FashionMnist(8900 + r);
+            DirectOrt.AssertClose(expected.AsSpan(r * 8, 8).ToArray(), engine.Predict(new ImageRow { Image = image }).Values, 1e-5, $"mu row {r}");
+        }
+    }
+}

@@ -70,3 +70,51 @@ public sealed class TransformMatchesOrtTests
         Assert.Equal(SchemaShape.Column.VectorKind.Scalar, shape.Single(c => c.Name == "Error").Kind);
     }
 }
+
+public sealed class LazinessAndOwnershipTests
+{
+    [Fact]
+    public void Transform_is_lazy_and_errors_surface_when_rows_are_read()
+    {
+        var ml = new MLContext(seed: 1);
+        var images = TestData.Images(0, 3).Select(p => (float[])p.Clone()).ToArray();
+        images[0][0] = float.NaN;
+        var data = ml.Data.LoadFromEnumerable(images.Select(p => new PixelRow { Pixels = p }).ToList());
+        using var model = VaeModel.Load(TestData.ContractVae);
+        var transformer = ml.Transforms.VaeFeaturize(new VaeFeaturizerOptions { InputColumnName = "Pixels" }, model).Fit(data);
+        var view = transformer.Transform(data); // no ORT run, no pixel check yet
+        Assert.Equal(3, view.GetRowCount());
+        Assert.Single(view.GetRowCursorSet(view.Schema, 4));
+        // Reading only a pass-through column never touches the model or the pixels.
+        Assert.Equal(3, ml.Data.CreateEnumerable<TagOnly>(view, false).Count());
+        Assert.Throws<InvalidDataException>(() => ml.Data.CreateEnumerable<MuOnly>(view, false).ToList());
+    }
+
+    private sealed class TagOnly
+    {
+        public string Tag { get; set; } = "";
+    }
+
+    private sealed class MuOnly
+    {
+        public float[] Mu { get; set; } = [];
+    }
+
+    [Fact]
+    public void Path_overload_loads_the_model_and_the_transformer_owns_it()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = Rows.Pixels(ml, 0, 5);
+        var estimator = ml.Transforms.VaeFeaturize(TestData.ContractVae, outputColumnName: "Latent", inputColumnName: "Pixels");
+        var transformer = estimator.Fit(data);
+        var schema = transformer.Transform(data).Schema;
+        Assert.NotNull(schema.GetColumnOrNull("Latent"));
+        Assert.NotNull(schema.GetColumnOrNull("LatentSigma"));
+        using var second = estimator.Fit(data);
+        transformer.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => transformer.Model.Run(new float[784], 1));
+        Assert.Throws<ObjectDisposedException>(() => transformer.Transform(data));
+        // A second transformer from the same estimator has its own model and keeps working.
+        Assert.Equal(8, second.Model.Run(TestData.Images(0, 1)[0], 1, VaeOutputKinds.Mu).Mu!.Length);
+    }
+}

@@ -73,6 +73,15 @@ public class CommandsEndToEndTests : IClassFixture<TrainedModelFixture>
     }
 
     [Fact]
+    public void Sample_refuses_a_model_that_is_not_a_decoder()
+    {
+        var result = CliRunner.Run("sample", "--decoder", _model.File("vae.onnx"), "--out", _model.File("bad.png"));
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("not a decoder model", result.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(_model.File("bad.png")));
+    }
+
+    [Fact]
     public void Export_rewrites_the_models_from_the_checkpoint()
     {
         string dir = Path.Combine(_model.Directory, "exported");

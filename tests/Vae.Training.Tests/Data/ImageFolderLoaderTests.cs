@@ -69,6 +69,17 @@ public sealed class ImageFolderLoaderTests : IDisposable
     }
 
     [Fact]
+    public void TransparencyIsCompositedOverBlack()
+    {
+        // White at 50 % alpha → 0.5 grey over black; fully transparent red → black.
+        WriteSolid("a/half.png", 2, 2, new SKColor(255, 255, 255, 128));
+        WriteSolid("a/clear.png", 2, 2, new SKColor(255, 0, 0, 0));
+        var set = ImageFolderLoader.Load(_root, 2, 2);
+        Assert.All(set.Image(0).ToArray(), p => Assert.Equal(0f, p, 1e-6f));          // clear.png
+        Assert.All(set.Image(1).ToArray(), p => Assert.Equal(128 / 255f, p, 0.01f));  // half.png
+    }
+
+    [Fact]
     public void FolderWithoutClassSubfoldersGivesAnUnlabeledSet()
     {
         WriteSolid("a.png", 2, 2, SKColors.White);

@@ -109,6 +109,25 @@ public sealed class VaeTrainerTests : IDisposable
     }
 
     [Fact]
+    public void CancelledTrainerWithoutOutputFolderContinuesExactlyWhenTrainIsCalledAgain()
+    {
+        using var straight = new VaeTrainer(TinyTraining.Architecture, TinyTraining.Options(epochs: 2));
+        straight.Train(TinyTraining.Train);
+
+        using var cts = new CancellationTokenSource();
+        using var trainer = new VaeTrainer(TinyTraining.Architecture, TinyTraining.Options(epochs: 2));
+        var stopped = trainer.Train(TinyTraining.Train, null, new SyncProgress<TrainProgress>(p => { if (p.Epoch == 1 && p.Batch == 5) cts.Cancel(); }), cts.Token);
+        Assert.True(stopped.Cancelled);
+        Assert.Empty(stopped.History);
+        Assert.Null(stopped.CheckpointPath);
+
+        Assert.Throws<InvalidOperationException>(() => trainer.Train(TinyTraining.Validation)); // must be the same data
+        var finished = trainer.Train(TinyTraining.Train);
+        Assert.Equal(2, finished.History.Count);
+        TinyTraining.AssertBitIdentical(TinyTraining.Weights(straight), TinyTraining.Weights(trainer));
+    }
+
+    [Fact]
     public void DivergenceStopsNamingEpochAndBatchAndKeepsTheLastGoodCheckpoint()
     {
         float[][] good;
@@ -198,8 +217,9 @@ public sealed class VaeTrainerTests : IDisposable
     [Fact]
     public void MetricsJsonAndCsvHoldTheReturnedHistory()
     {
-        using var trainer = new VaeTrainer(TinyTraining.Architecture, TinyTraining.Options(epochs: 2, output: _dir));
+        using var trainer = new VaeTrainer(TinyTraining.Architecture, TinyTraining.Options(epochs: 2, output: _dir) with { KlWarmup = 2 });
         var result = trainer.Train(TinyTraining.Train, TinyTraining.Validation);
+        Assert.Equal(new[] { 0.5, 1.0 }, result.History.Select(m => m.KlWarmupFactor));
 
         var json = MetricsLog.ReadJson(result.MetricsJsonPath!);
         Assert.Equal(TinyTraining.Architecture.ToString(), json.Architecture);
@@ -223,6 +243,7 @@ public sealed class VaeTrainerTests : IDisposable
             Assert.Equal(m.ValidationTotal, Cell("validation_total"));
             Assert.Equal(m.ActiveUnits, (int)Cell("active_units"));
             Assert.Equal(m.ImagesPerSecond, Cell("images_per_second"));
+            Assert.Equal(m.KlWarmupFactor, Cell("kl_warmup_factor"));
             for (int i = 0; i < 4; i++)
             {
                 Assert.Equal(m.TrainKlPerDimension[i], Cell($"train_kl_{i}"));
