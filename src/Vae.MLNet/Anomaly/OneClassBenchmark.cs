@@ -18,6 +18,11 @@ public delegate string OneClassVaeTrainer(int normalClass, IReadOnlyList<float[]
 /// "not c" against "c" is recorded; ML.NET's RandomizedPca on raw pixels runs as the baseline in the same
 /// loop. Training is delegated (<see cref="OneClassVaeTrainer"/>) so this class stays free of TorchSharp.
 /// </summary>
+/// <remarks>
+/// A command line wires it as: read Fashion-MNIST train and t10k into <see cref="OneClassBenchmarkData"/>;
+/// pass a trainer that trains a VAE on the given images with Vae.Training, exports its contract-v1 ONNX
+/// to a per-class path and returns that path; print <see cref="OneClassBenchmarkResult.ToMarkdown"/>.
+/// </remarks>
 public sealed class OneClassBenchmark
 {
     /// <summary>The baseline's row name in the result table.</summary>

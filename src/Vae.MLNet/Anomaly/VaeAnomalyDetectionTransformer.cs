@@ -12,6 +12,10 @@ namespace Vae.MLNet.Anomaly;
 /// the featurizer's own built-in equivalent, so the saved model loads in any MLContext without this
 /// assembly and computes the same Score and PredictedLabel.
 /// </summary>
+/// <remarks>
+/// Evaluate with <c>mlContext.AnomalyDetection.Evaluate(scored, labelColumnName, "Score", "PredictedLabel")</c>;
+/// ML.NET's anomaly evaluator wants the label as Single (1 = anomaly, 0 = normal) or a two-valued key, not Boolean.
+/// </remarks>
 public sealed class VaeAnomalyDetectionTransformer : ITransformer, IDisposable
 {
     private readonly MLContext _ml;
