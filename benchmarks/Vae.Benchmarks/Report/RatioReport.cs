@@ -51,6 +51,8 @@ public static class RatioReport
             }
             if (o.Quality)
                 report["quality"] = QualityReport.Measure(o, models, Progress);
+            if (o.OneClass)
+                report["one_class"] = OneClassReport.Measure(o, models, Progress);
         }
         finally
         {

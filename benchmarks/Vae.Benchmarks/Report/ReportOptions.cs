@@ -48,6 +48,7 @@ public sealed record ReportOptions
                 "--quality" => o with { Quality = true },
                 "--one-class" => o with { OneClass = true },
                 "--quality-only" => o with { Quality = true, SkipThroughput = true },
+                "--one-class-only" => o with { OneClass = true, SkipThroughput = true },
                 "--epochs" => o with { Epochs = NextInt() },
                 "--models" => o with { QualityModels = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) },
                 "--torch-threads" => o with { TorchThreads = NextInt() },
@@ -57,7 +58,7 @@ public sealed record ReportOptions
                 "--reps" => o with { Repetitions = NextInt() },
                 "--latency-calls" => o with { LatencyCalls = NextInt() },
                 _ => throw new ArgumentException(
-                    $"Unknown argument '{args[i]}'. Expected --report [--quality [--epochs N] [--models mlp,conv]] [--one-class] [--quality-only] " +
+                    $"Unknown argument '{args[i]}'. Expected --report [--quality [--epochs N] [--models mlp,conv]] [--one-class] [--quality-only] [--one-class-only] " +
                     "[--torch-threads N] [--ort-threads N] [--batch-size N] [--train-steps N] [--reps N] [--latency-calls N]."),
             };
         }
