@@ -1,3 +1,4 @@
+using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Running;
 
 namespace Vae.Benchmarks;
@@ -12,7 +13,10 @@ public static class Program
     {
         if (args.Contains("--report"))
             return Report.RatioReport.Run(args);
-        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        // BenchmarkDotNet builds a boilerplate project first; on a loaded 2-core machine that takes longer
+        // than its default 2-minute build timeout.
+        var config = DefaultConfig.Instance.WithBuildTimeout(TimeSpan.FromMinutes(15));
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);
         return 0;
     }
 }
