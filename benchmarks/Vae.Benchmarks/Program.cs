@@ -15,7 +15,7 @@ public static class Program
             return Report.RatioReport.Run(args);
         // BenchmarkDotNet builds a boilerplate project first; on a loaded 2-core machine that takes longer
         // than its default 2-minute build timeout.
-        var config = DefaultConfig.Instance.WithBuildTimeout(TimeSpan.FromMinutes(15));
+        var config = ManualConfig.Create(DefaultConfig.Instance).WithBuildTimeout(TimeSpan.FromMinutes(15));
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);
         return 0;
     }
