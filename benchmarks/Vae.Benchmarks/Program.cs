@@ -1,5 +1,7 @@
 using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
 namespace Vae.Benchmarks;
 
@@ -13,9 +15,10 @@ public static class Program
     {
         if (args.Contains("--report"))
             return Report.RatioReport.Run(args);
-        // BenchmarkDotNet builds a boilerplate project first; on a loaded 2-core machine that takes longer
-        // than its default 2-minute build timeout.
-        var config = ManualConfig.Create(DefaultConfig.Instance).WithBuildTimeout(TimeSpan.FromMinutes(15));
+        // In-process short-run job: BenchmarkDotNet's generated boilerplate project lives outside the
+        // repository, so it would miss Directory.Build.targets' patch of libLibTorchSharp.so for Debian 12's
+        // libstdc++; running in this (already patched) process avoids that.
+        var config = DefaultConfig.Instance.AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance).AsDefault());
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);
         return 0;
     }

@@ -10,7 +10,6 @@ namespace Vae.Benchmarks.Benchmarks;
 /// (baseline), our VaeFeaturize transformer and stock ApplyOnnxModel (both consumed by a cursor reading μ),
 /// one ORT intra-op thread each; randomly initialised MLP and conv VAEs exported by VaeOnnxExporter.
 /// </summary>
-[ShortRunJob]
 public class FeaturizationBenchmarks
 {
     private const int OrtThreads = 1, BatchSize = 256;

@@ -5,7 +5,6 @@ using Vae.Benchmarks.Shared;
 namespace Vae.Benchmarks.Benchmarks;
 
 /// <summary>Single-row PredictionEngine latency: stock ApplyOnnxModel (baseline) vs our VaeFeaturize, one ORT thread each.</summary>
-[ShortRunJob]
 public class PredictionEngineBenchmarks
 {
     private string _directory = null!;

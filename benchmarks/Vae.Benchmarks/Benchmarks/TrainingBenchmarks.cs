@@ -14,7 +14,6 @@ namespace Vae.Benchmarks.Benchmarks;
 /// loop (baseline), <see cref="VaeTrainer.TrainStep"/> in a loop, and <see cref="VaeTrainer.Train"/> over one
 /// epoch of 1,280 images on a fresh trainer (built in the untimed iteration setup).
 /// </summary>
-[ShortRunJob]
 [InvocationCount(1)] // Train runs one epoch per fresh trainer; each invocation is ~100 ms or more anyway.
 public class TrainingBenchmarks
 {

@@ -25,7 +25,7 @@ public static class FeaturizationThroughput
         double oursDiff = MaxAbsDifference(rawMu, BenchData.ReadVectorColumn(paths.Ours.Transform(data), MuRow.Column), "ours");
         double stockDiff = MaxAbsDifference(rawMu, BenchData.ReadVectorColumn(paths.Stock.Transform(data), MuRow.Column), "ApplyOnnxModel");
 
-        var rates = Interleaved.MedianRates(
+        var rates = Interleaved.Run(
         [
             new("ours", () => Timed.Of(paths.RunOurs)),
             new("raw_ort", () => Timed.Of(() => raw.Run())),
@@ -41,8 +41,10 @@ public static class FeaturizationThroughput
             ours_images_per_second = Math.Round(rates["ours"]),
             raw_ort_images_per_second = Math.Round(rates["raw_ort"]),
             apply_onnx_model_images_per_second = Math.Round(rates["apply_onnx_model"]),
-            ratio_ours_vs_raw_ort = Math.Round(rates["ours"] / rates["raw_ort"], 3),
-            ratio_ours_vs_apply_onnx_model = Math.Round(rates["ours"] / rates["apply_onnx_model"], 2),
+            ratio_ours_vs_raw_ort = Math.Round(rates.Ratio("ours", "raw_ort"), 3),
+            ratio_ours_vs_apply_onnx_model = Math.Round(rates.Ratio("ours", "apply_onnx_model"), 2),
+            paired_ratio_ours_vs_raw_ort = Math.Round(rates.PairedRatio("ours", "raw_ort"), 3),
+            paired_ratio_ours_vs_apply_onnx_model = Math.Round(rates.PairedRatio("ours", "apply_onnx_model"), 2),
             goal = "ratio_ours_vs_raw_ort >= 0.90; ratio_ours_vs_apply_onnx_model >= 3 (MLP)",
             verification = new { max_abs_mu_difference_ours_vs_raw = oursDiff, max_abs_mu_difference_apply_onnx_model_vs_raw = stockDiff },
         };

@@ -26,8 +26,8 @@ public sealed record Contender(string Name, Func<Timed> Run);
 /// </summary>
 public static class Interleaved
 {
-    /// <summary>Median items/second per contender name, after <paramref name="warmups"/> untimed rounds.</summary>
-    public static Dictionary<string, double> MedianRates(IReadOnlyList<Contender> contenders, int warmups, int repetitions)
+    /// <summary>Items/second of every timed round per contender name, after <paramref name="warmups"/> untimed rounds.</summary>
+    public static Rates Run(IReadOnlyList<Contender> contenders, int warmups, int repetitions)
     {
         for (int w = 0; w < warmups; w++)
             foreach (var c in contenders) c.Run();
@@ -43,7 +43,7 @@ public static class Interleaved
                 rates[c.Name].Add(c.Run().Rate);
             }
         }
-        return rates.ToDictionary(kv => kv.Key, kv => Median(kv.Value));
+        return new Rates(rates);
     }
 
     /// <summary>The median (mean of the middle two for even counts).</summary>
@@ -53,4 +53,20 @@ public static class Interleaved
         int m = sorted.Length / 2;
         return sorted.Length % 2 == 1 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
     }
+}
+
+/// <summary>Per-round rates of interleaved contenders.</summary>
+public sealed class Rates(Dictionary<string, List<double>> byName)
+{
+    /// <summary>Median items/second of <paramref name="name"/>.</summary>
+    public double this[string name] => Interleaved.Median(byName[name]);
+
+    /// <summary>Ratio of the medians of <paramref name="a"/> and <paramref name="b"/>.</summary>
+    public double Ratio(string a, string b) => this[a] / this[b];
+
+    /// <summary>
+    /// Median over rounds of a/b measured in the same round: robust to load that drifts between rounds, as it
+    /// does on a shared machine.
+    /// </summary>
+    public double PairedRatio(string a, string b) => Interleaved.Median(byName[a].Zip(byName[b], (x, y) => x / y).ToList());
 }
