@@ -24,7 +24,7 @@ public static class TrainingThroughput
         torch.set_num_threads(o.TorchThreads);
         var architecture = VaeArchitecture.Mlp();
         ImageSet data = BenchData.EmbeddedTest.Take(o.TrainSteps * BatchSize);
-        var check = Verify(architecture, data);
+        var check = Verify(architecture, BenchData.EmbeddedTest);
 
         // Every repetition starts from a fresh trainer / loop (built untimed), so both sides pay the same
         // first-step costs (Adam state allocation) and neither profits from a warmer network.
