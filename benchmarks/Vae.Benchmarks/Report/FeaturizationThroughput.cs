@@ -30,6 +30,8 @@ public static class FeaturizationThroughput
             new("ours", () => Timed.Of(paths.RunOurs)),
             new("raw_ort", () => Timed.Of(() => raw.Run())),
             new("apply_onnx_model", () => Timed.Of(paths.RunStock)),
+            // Not a contender: what reading the input IDataView alone costs, i.e. the floor of any ML.NET path.
+            new("input_cursor_only", () => Timed.Of(() => BenchData.Consume(data, ImageRow.Column))),
         ], warmups: 1, o.Repetitions);
 
         return new
@@ -41,6 +43,7 @@ public static class FeaturizationThroughput
             ours_images_per_second = Math.Round(rates["ours"]),
             raw_ort_images_per_second = Math.Round(rates["raw_ort"]),
             apply_onnx_model_images_per_second = Math.Round(rates["apply_onnx_model"]),
+            input_cursor_only_rows_per_second = Math.Round(rates["input_cursor_only"]),
             ratio_ours_vs_raw_ort = Math.Round(rates.Ratio("ours", "raw_ort"), 3),
             ratio_ours_vs_apply_onnx_model = Math.Round(rates.Ratio("ours", "apply_onnx_model"), 2),
             paired_ratio_ours_vs_raw_ort = Math.Round(rates.PairedRatio("ours", "raw_ort"), 3),
