@@ -25,6 +25,8 @@ public sealed record ReportOptions
     public IReadOnlyList<string> QualityModels { get; init; } = ["mlp", "conv"];
     /// <summary>Also run the one-class anomaly benchmark.</summary>
     public bool OneClass { get; init; }
+    /// <summary>Skip the raw-pixel classifier and KMeans baselines of the quality run (they are slow).</summary>
+    public bool SkipRawBaseline { get; init; }
     /// <summary>Skip the throughput measurements (quality only).</summary>
     public bool SkipThroughput { get; init; }
 
@@ -47,6 +49,7 @@ public sealed record ReportOptions
                 "--report" => o,
                 "--quality" => o with { Quality = true },
                 "--one-class" => o with { OneClass = true },
+                "--no-raw-baseline" => o with { SkipRawBaseline = true },
                 "--quality-only" => o with { Quality = true, SkipThroughput = true },
                 "--one-class-only" => o with { OneClass = true, SkipThroughput = true },
                 "--epochs" => o with { Epochs = NextInt() },
@@ -58,7 +61,7 @@ public sealed record ReportOptions
                 "--reps" => o with { Repetitions = NextInt() },
                 "--latency-calls" => o with { LatencyCalls = NextInt() },
                 _ => throw new ArgumentException(
-                    $"Unknown argument '{args[i]}'. Expected --report [--quality [--epochs N] [--models mlp,conv]] [--one-class] [--quality-only] [--one-class-only] " +
+                    $"Unknown argument '{args[i]}'. Expected --report [--quality [--epochs N] [--models mlp,conv]] [--no-raw-baseline] [--one-class] [--quality-only] [--one-class-only] " +
                     "[--torch-threads N] [--ort-threads N] [--batch-size N] [--train-steps N] [--reps N] [--latency-calls N]."),
             };
         }
