@@ -1,0 +1,51 @@
+using Microsoft.ML;
+using TorchSharp;
+using Vae.Benchmarks.Shared;
+using Vae.MLNet.Anomaly;
+using Vae.Training.Data;
+using Vae.Training.Training;
+
+namespace Vae.Benchmarks.Report;
+
+/// <summary>
+/// <c>--one-class</c>: the anomaly branch's <see cref="OneClassBenchmark"/> on the full Fashion-MNIST — per
+/// class, an MLP VAE trained with <see cref="VaeTrainer"/> for N epochs on that class's 6,000 training images;
+/// mean AUROC over the ten classes for every score kind and the RandomizedPca baseline.
+/// </summary>
+public static class OneClassReport
+{
+    /// <summary>Runs the benchmark, or says why it was skipped.</summary>
+    public static object Measure(ReportOptions o, string modelDirectory, Action<string> progress)
+    {
+        if (!FashionMnist.Has(FashionMnist.DebianDirectory, "train") || !FashionMnist.Has(FashionMnist.DebianDirectory, "t10k"))
+            return new { skipped = $"{FashionMnist.DebianDirectory} does not hold the full Fashion-MNIST (train and t10k)." };
+        var train = FashionMnist.Load(FashionMnist.DebianDirectory, "train");
+        var test = FashionMnist.Load(FashionMnist.DebianDirectory, "t10k");
+        static float[][] Images(ImageSet set) => Enumerable.Range(0, set.Count).Select(i => set.Image(i).ToArray()).ToArray();
+        var data = new OneClassBenchmarkData(Images(train), train.Labels, Images(test), test.Labels, 1, 28, 28);
+
+        string Train(int normalClass, IReadOnlyList<float[]> images)
+        {
+            var set = new ImageSet(images.SelectMany(i => i).ToArray(), [], images.Count, 1, 28, 28, $"fashion-mnist/train class {normalClass}");
+            torch.set_num_threads(o.TorchThreads);
+            using var trainer = new VaeTrainer(BenchModels.Architectures["mlp"], new TrainOptions { Epochs = o.Epochs, Threads = o.TorchThreads, Seed = 1 });
+            trainer.Train(set);
+            return BenchModels.Export(trainer.Network, set, Path.Combine(modelDirectory, $"one-class-{normalClass}"));
+        }
+
+        var result = new OneClassBenchmark(new MLContext(seed: 1), data).Run(Train, progress: new Log(progress));
+        progress("one-class:\n" + result.ToMarkdown());
+        return new
+        {
+            model = BenchModels.Architectures["mlp"].ToString(),
+            epochs_per_class = o.Epochs,
+            mean_auroc = result.Methods.ToDictionary(m => m, m => Math.Round(result.Mean(m), 4)),
+            auroc_by_class = result.Methods.ToDictionary(m => m, m => result.Classes.Select(c => Math.Round(result.Auroc(m, c), 4)).ToArray()),
+        };
+    }
+
+    private sealed class Log(Action<string> write) : IProgress<string>
+    {
+        public void Report(string value) => write("one-class: " + value);
+    }
+}

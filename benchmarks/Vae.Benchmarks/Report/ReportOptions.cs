@@ -1,0 +1,73 @@
+using System.Globalization;
+
+namespace Vae.Benchmarks.Report;
+
+/// <summary>Command-line settings of the <c>--report</c> mode.</summary>
+public sealed record ReportOptions
+{
+    /// <summary>libtorch intra-op threads for training (the brief: 2).</summary>
+    public int TorchThreads { get; init; } = 2;
+    /// <summary>ONNX Runtime intra-op threads, the same for every featurization path.</summary>
+    public int OrtThreads { get; init; } = 1;
+    /// <summary>Rows per ONNX Runtime call for ours and the raw ORT baseline.</summary>
+    public int BatchSize { get; init; } = 256;
+    /// <summary>Optimiser steps (batches of 128) per training repetition.</summary>
+    public int TrainSteps { get; init; } = 40;
+    /// <summary>Timed repetitions per contender (after one warm-up round).</summary>
+    public int Repetitions { get; init; } = 9;
+    /// <summary>Single-row predictions per timed latency block.</summary>
+    public int LatencyCalls { get; init; } = 1000;
+    /// <summary>Run the (slow) quality measurements on the full Fashion-MNIST.</summary>
+    public bool Quality { get; init; }
+    /// <summary>Epochs for the quality runs.</summary>
+    public int Epochs { get; init; } = 10;
+    /// <summary>Which architectures the quality run trains (mlp, conv).</summary>
+    public IReadOnlyList<string> QualityModels { get; init; } = ["mlp", "conv"];
+    /// <summary>Also run the one-class anomaly benchmark.</summary>
+    public bool OneClass { get; init; }
+    /// <summary>Skip the raw-pixel classifier and KMeans baselines of the quality run (they are slow).</summary>
+    public bool SkipRawBaseline { get; init; }
+    /// <summary>Skip the throughput measurements (quality only).</summary>
+    public bool SkipThroughput { get; init; }
+
+    /// <summary>Parses <c>--name value</c> pairs and flags; unknown arguments are an error naming them.</summary>
+    public static ReportOptions Parse(IReadOnlyList<string> args)
+    {
+        var o = new ReportOptions();
+        for (int i = 0; i < args.Count; i++)
+        {
+            string Next() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
+            int NextInt()
+            {
+                string name = args[i], text = Next();
+                return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v > 0
+                    ? v
+                    : throw new ArgumentException($"{name} must be a positive integer, got '{text}'.");
+            }
+            o = args[i] switch
+            {
+                "--report" => o,
+                "--quality" => o with { Quality = true },
+                "--one-class" => o with { OneClass = true },
+                "--no-raw-baseline" => o with { SkipRawBaseline = true },
+                "--quality-only" => o with { Quality = true, SkipThroughput = true },
+                "--one-class-only" => o with { OneClass = true, SkipThroughput = true },
+                "--epochs" => o with { Epochs = NextInt() },
+                "--models" => o with { QualityModels = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) },
+                "--torch-threads" => o with { TorchThreads = NextInt() },
+                "--ort-threads" => o with { OrtThreads = NextInt() },
+                "--batch-size" => o with { BatchSize = NextInt() },
+                "--train-steps" => o with { TrainSteps = NextInt() },
+                "--reps" => o with { Repetitions = NextInt() },
+                "--latency-calls" => o with { LatencyCalls = NextInt() },
+                _ => throw new ArgumentException(
+                    $"Unknown argument '{args[i]}'. Expected --report [--quality [--epochs N] [--models mlp,conv]] [--no-raw-baseline] [--one-class] [--quality-only] [--one-class-only] " +
+                    "[--torch-threads N] [--ort-threads N] [--batch-size N] [--train-steps N] [--reps N] [--latency-calls N]."),
+            };
+        }
+        foreach (string m in o.QualityModels)
+            if (m is not ("mlp" or "conv"))
+                throw new ArgumentException($"--models takes mlp and/or conv, got '{m}'.");
+        return o;
+    }
+}
