@@ -30,6 +30,8 @@ public sealed class VaeBatchResult
     public float[]? Reconstruction { get; internal set; }
     /// <summary>Reconstruction error, Rows.</summary>
     public float[]? ReconstructionError { get; internal set; }
+    /// <summary>Reconstruction divergence (error − error of a perfect reconstruction), Rows.</summary>
+    public float[]? ReconstructionDivergence { get; internal set; }
     /// <summary>KL, Rows.</summary>
     public float[]? Kl { get; internal set; }
 #pragma warning restore CA1819

@@ -106,7 +106,10 @@ public sealed class VaeModel : IDisposable
     internal VaeModel Copy() => new(_onnxBytes, Source, Layout, Description);
 
     /// <summary>A session with its own thread settings; the caller disposes it.</summary>
-    internal VaeSession CreateSession(int? intraOpNumThreads) => new(_onnxBytes, Layout, Source, intraOpNumThreads);
+    internal VaeSession CreateSession(int? intraOpNumThreads) => new(_onnxBytes, Layout, Description, Source, intraOpNumThreads);
+
+    /// <summary>The floor of the reconstruction error (see <see cref="ReconstructionFloor"/>); throws when the metadata lacks the likelihood.</summary>
+    internal ReconstructionFloor ReconstructionFloor => ReconstructionFloor.For(Description, PixelCount, Source);
 
     /// <summary>The default session, shared by every caller of <see cref="Run"/>.</summary>
     internal VaeSession DefaultSession

@@ -18,8 +18,14 @@ public enum VaeOutputKinds
     ReconstructionError = 16,
     /// <summary>KL(q(z|x) ‖ N(0, I)).</summary>
     Kl = 32,
+    /// <summary>
+    /// The reconstruction error minus the error of a perfect reconstruction (contract models only):
+    /// Σ KL(Bern(x) ‖ Bern(x̂)) for Bernoulli, ½ Σ (x − x̂)²/σ² for Gaussian. Zero when x̂ = x, and unlike
+    /// the error not inflated by images with many gray pixels; the better anomaly evidence.
+    /// </summary>
+    ReconstructionDivergence = 64,
     /// <summary>μ, log σ², σ.</summary>
     Latent = Mu | LogVar | Sigma,
     /// <summary>Every output.</summary>
-    All = Latent | Reconstruction | ReconstructionError | Kl,
+    All = Latent | Reconstruction | ReconstructionError | ReconstructionDivergence | Kl,
 }

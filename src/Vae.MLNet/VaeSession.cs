@@ -12,11 +12,13 @@ internal sealed class VaeSession : IDisposable
     private readonly InferenceSession _session;
     private readonly VaeModelLayout _layout;
     private readonly string _source;
+    private readonly Lazy<ReconstructionFloor> _floor;
 
-    public VaeSession(byte[] onnxBytes, VaeModelLayout layout, string source, int? intraOpNumThreads)
+    public VaeSession(byte[] onnxBytes, VaeModelLayout layout, VaeModelDescription description, string source, int? intraOpNumThreads)
     {
         _layout = layout;
         _source = source;
+        _floor = new Lazy<ReconstructionFloor>(() => ReconstructionFloor.For(description, layout.PixelCount, source));
         IntraOpNumThreads = intraOpNumThreads ?? DefaultIntraOpNumThreads;
         if (IntraOpNumThreads < 1)
             throw new ArgumentOutOfRangeException(nameof(intraOpNumThreads), intraOpNumThreads, "IntraOpNumThreads must be at least 1.");
@@ -44,7 +46,8 @@ internal sealed class VaeSession : IDisposable
         if (pixels.Length < (long)rows * p)
             throw new ArgumentException($"Pixel buffer holds {pixels.Length} values, but {rows} rows of {_layout.Channels}x{_layout.Height}x{_layout.Width} need {(long)rows * p}.", nameof(pixels));
         var mapping = _layout.Mapping;
-        if (mapping != null && (kinds & (VaeOutputKinds.Reconstruction | VaeOutputKinds.ReconstructionError)) != 0)
+        const VaeOutputKinds decoderKinds = VaeOutputKinds.Reconstruction | VaeOutputKinds.ReconstructionError | VaeOutputKinds.ReconstructionDivergence;
+        if (mapping != null && (kinds & decoderKinds) != 0)
             throw new ArgumentException($"'{_source}' is an encoder without decoder; it has no reconstruction or reconstruction error.", nameof(kinds));
 
         var result = new VaeBatchResult(rows, k, p);
@@ -55,7 +58,7 @@ internal sealed class VaeSession : IDisposable
             if (kinds.HasFlag(VaeOutputKinds.LogVar)) names.Add(VaeContract.LogVar);
             if (kinds.HasFlag(VaeOutputKinds.Sigma)) names.Add(VaeContract.Sigma);
             if (kinds.HasFlag(VaeOutputKinds.Reconstruction)) names.Add(VaeContract.Reconstruction);
-            if (kinds.HasFlag(VaeOutputKinds.ReconstructionError)) names.Add(VaeContract.ReconstructionError);
+            if ((kinds & (VaeOutputKinds.ReconstructionError | VaeOutputKinds.ReconstructionDivergence)) != 0) names.Add(VaeContract.ReconstructionError);
             if (kinds.HasFlag(VaeOutputKinds.Kl)) names.Add(VaeContract.Kl);
             if (names.Count == 0)
                 return result;
@@ -64,7 +67,10 @@ internal sealed class VaeSession : IDisposable
             if (kinds.HasFlag(VaeOutputKinds.LogVar)) result.LogVar = raw.Copy(VaeContract.LogVar, rows * k);
             if (kinds.HasFlag(VaeOutputKinds.Sigma)) result.Sigma = raw.Copy(VaeContract.Sigma, rows * k);
             if (kinds.HasFlag(VaeOutputKinds.Reconstruction)) result.Reconstruction = raw.Copy(VaeContract.Reconstruction, rows * p);
-            if (kinds.HasFlag(VaeOutputKinds.ReconstructionError)) result.ReconstructionError = raw.Copy(VaeContract.ReconstructionError, rows);
+            float[]? error = names.Contains(VaeContract.ReconstructionError) ? raw.Copy(VaeContract.ReconstructionError, rows) : null;
+            if (kinds.HasFlag(VaeOutputKinds.ReconstructionError)) result.ReconstructionError = error;
+            if (kinds.HasFlag(VaeOutputKinds.ReconstructionDivergence))
+                result.ReconstructionDivergence = _floor.Value.Divergence(error!, pixels.Span, rows, p);
             if (kinds.HasFlag(VaeOutputKinds.Kl)) result.Kl = raw.Copy(VaeContract.Kl, rows);
             return result;
         }

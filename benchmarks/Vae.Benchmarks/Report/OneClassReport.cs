@@ -22,13 +22,14 @@ public static class OneClassReport
         var train = FashionMnist.Load(FashionMnist.DebianDirectory, "train");
         var test = FashionMnist.Load(FashionMnist.DebianDirectory, "t10k");
         static float[][] Images(ImageSet set) => Enumerable.Range(0, set.Count).Select(i => set.Image(i).ToArray()).ToArray();
+        var architecture = Architecture(o.OneClassModel);
         var data = new OneClassBenchmarkData(Images(train), train.Labels, Images(test), test.Labels, 1, 28, 28);
 
         string Train(int normalClass, IReadOnlyList<float[]> images)
         {
             var set = new ImageSet(images.SelectMany(i => i).ToArray(), [], images.Count, 1, 28, 28, $"fashion-mnist/train class {normalClass}");
             torch.set_num_threads(o.TorchThreads);
-            using var trainer = new VaeTrainer(BenchModels.Architectures["mlp"], new TrainOptions { Epochs = o.Epochs, Threads = o.TorchThreads, Seed = 1 });
+            using var trainer = new VaeTrainer(architecture, new TrainOptions { Epochs = o.Epochs, BatchSize = o.OneClassBatch, Threads = o.TorchThreads, Seed = 1 });
             trainer.Train(set);
             return BenchModels.Export(trainer.Network, set, Path.Combine(modelDirectory, $"one-class-{normalClass}"));
         }
@@ -37,11 +38,27 @@ public static class OneClassReport
         progress("one-class:\n" + result.ToMarkdown());
         return new
         {
-            model = BenchModels.Architectures["mlp"].ToString(),
+            model = architecture.ToString(),
             epochs_per_class = o.Epochs,
+            batch_size = o.OneClassBatch,
             mean_auroc = result.Methods.ToDictionary(m => m, m => Math.Round(result.Mean(m), 4)),
             auroc_by_class = result.Methods.ToDictionary(m => m, m => result.Classes.Select(c => Math.Round(result.Auroc(m, c), 4)).ToArray()),
         };
+    }
+
+    /// <summary>"mlp", "conv", or either with ":k" for another latent size.</summary>
+    private static Vae.Training.Model.VaeArchitecture Architecture(string spec)
+    {
+        var parts = spec.Split(':');
+        if (!BenchModels.Architectures.TryGetValue(parts[0], out var architecture) || parts.Length > 2)
+            throw new ArgumentException($"--one-class-model takes mlp or conv, optionally with :k (e.g. conv:16); got '{spec}'.");
+        if (parts.Length == 2)
+            architecture = architecture with
+            {
+                LatentDim = int.TryParse(parts[1], System.Globalization.CultureInfo.InvariantCulture, out int k) && k > 0
+                    ? k : throw new ArgumentException($"--one-class-model: latent size must be a positive integer, got '{parts[1]}'."),
+            };
+        return architecture;
     }
 
     private sealed class Log(Action<string> write) : IProgress<string>

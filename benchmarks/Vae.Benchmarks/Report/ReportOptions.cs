@@ -25,6 +25,10 @@ public sealed record ReportOptions
     public IReadOnlyList<string> QualityModels { get; init; } = ["mlp", "conv"];
     /// <summary>Also run the one-class anomaly benchmark.</summary>
     public bool OneClass { get; init; }
+    /// <summary>The per-class VAE of the one-class benchmark: mlp or conv, optionally with a latent size (conv:16).</summary>
+    public string OneClassModel { get; init; } = "mlp";
+    /// <summary>Training batch size of the per-class VAEs (6,000 images per class: small batches give more steps).</summary>
+    public int OneClassBatch { get; init; } = 128;
     /// <summary>Skip the raw-pixel classifier and KMeans baselines of the quality run (they are slow).</summary>
     public bool SkipRawBaseline { get; init; }
     /// <summary>Skip the throughput measurements (quality only).</summary>
@@ -53,6 +57,8 @@ public sealed record ReportOptions
                 "--quality-only" => o with { Quality = true, SkipThroughput = true },
                 "--one-class-only" => o with { OneClass = true, SkipThroughput = true },
                 "--epochs" => o with { Epochs = NextInt() },
+                "--one-class-model" => o with { OneClassModel = Next() },
+                "--one-class-batch" => o with { OneClassBatch = NextInt() },
                 "--models" => o with { QualityModels = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) },
                 "--torch-threads" => o with { TorchThreads = NextInt() },
                 "--ort-threads" => o with { OrtThreads = NextInt() },
@@ -61,7 +67,7 @@ public sealed record ReportOptions
                 "--reps" => o with { Repetitions = NextInt() },
                 "--latency-calls" => o with { LatencyCalls = NextInt() },
                 _ => throw new ArgumentException(
-                    $"Unknown argument '{args[i]}'. Expected --report [--quality [--epochs N] [--models mlp,conv]] [--no-raw-baseline] [--one-class] [--quality-only] [--one-class-only] " +
+                    $"Unknown argument '{args[i]}'. Expected --report [--quality [--epochs N] [--models mlp,conv]] [--no-raw-baseline] [--one-class [--one-class-model mlp|conv[:k]] [--one-class-batch N]] [--quality-only] [--one-class-only] " +
                     "[--torch-threads N] [--ort-threads N] [--batch-size N] [--train-steps N] [--reps N] [--latency-calls N]."),
             };
         }

@@ -97,7 +97,9 @@ public sealed class VaeAnomalyDetectionEstimator : IEstimator<VaeAnomalyDetectio
         MuColumnName = function.NeedsMu ? AnomalyColumns.Mu : null,
         SigmaColumnName = null,
         LogVarColumnName = function.NeedsLogVar ? AnomalyColumns.LogVar : null,
-        ReconstructionErrorColumnName = function.NeedsError ? AnomalyColumns.Error : null,
+        // The scores read one "error" column: the raw error or, for the kinds that want it, the divergence.
+        ReconstructionErrorColumnName = function.NeedsError && !function.ErrorIsDivergence ? AnomalyColumns.Error : null,
+        ReconstructionDivergenceColumnName = function.NeedsError && function.ErrorIsDivergence ? AnomalyColumns.Error : null,
         KlColumnName = function.NeedsKl ? AnomalyColumns.Kl : null,
         BatchSize = _options.BatchSize,
         IntraOpNumThreads = _options.IntraOpNumThreads,
@@ -110,7 +112,8 @@ public sealed class VaeAnomalyDetectionEstimator : IEstimator<VaeAnomalyDetectio
     {
         IEstimator<ITransformer> estimator = function.Kind switch
         {
-            VaeAnomalyScoreKind.ReconstructionError => _ml.Transforms.Concatenate(AnomalyColumns.ScoreVector, AnomalyColumns.Error),
+            VaeAnomalyScoreKind.ReconstructionError or VaeAnomalyScoreKind.ReconstructionDivergence =>
+                _ml.Transforms.Concatenate(AnomalyColumns.ScoreVector, AnomalyColumns.Error),
             VaeAnomalyScoreKind.NegativeElbo => _ml.Transforms.Concatenate(AnomalyColumns.ScoreVector, AnomalyColumns.Error, AnomalyColumns.Kl),
             _ => _ml.Transforms.ApplyOnnxModel(
                 [AnomalyColumns.ScoreVector],

@@ -16,6 +16,15 @@ public enum VaeAnomalyScoreKind
     ReconstructionError,
 
     /// <summary>
+    /// The reconstruction divergence: the error minus the error a perfect reconstruction of the same image
+    /// would have (Σ KL(Bern(x) ‖ Bern(x̂)) for Bernoulli, ½ Σ (x − x̂)²/σ² for Gaussian). Use it instead of
+    /// <see cref="ReconstructionError"/> whenever images differ in how many gray pixels they have: the raw
+    /// Bernoulli error grows with pixel entropy, so textured but normal images look anomalous and plain
+    /// anomalies look normal. Needs no fitted statistics.
+    /// </summary>
+    ReconstructionDivergence,
+
+    /// <summary>
     /// The negative ELBO: reconstruction error + KL(q(z|x) ‖ N(0, I)), an upper bound of −log p(x). Use it
     /// when anomalies may also be images the encoder maps far from the prior (unusual codes) while still
     /// reconstructing well; it shares the complexity bias of <see cref="ReconstructionError"/>.
@@ -31,13 +40,13 @@ public enum VaeAnomalyScoreKind
     Mahalanobis,
 
     /// <summary>
-    /// z(log reconstruction error) + 2·z(log d²), where d² is the squared Mahalanobis distance of the code
-    /// (μ, log σ²) to the Gaussian fitted on the codes of the fitting data and z(·) standardises by the
-    /// fitting data's mean and standard deviation. Both evidences land on one scale, the latent one
-    /// weighted higher; including log σ² lets the encoder's uncertainty count (unfamiliar images get
-    /// unusual posterior widths). Use it for one-class / novelty detection when you do not know which
-    /// kind of anomaly to expect; it is the strongest kind on the one-class Fashion-MNIST benchmark
-    /// (see <see cref="OneClassBenchmark"/>). Needs clean fitting data with positive errors.
+    /// z(log reconstruction divergence) + z(log d²), where d² is the squared Mahalanobis distance of the
+    /// code (μ, log σ²) to the Gaussian fitted on the codes of the fitting data and z(·) standardises by the
+    /// fitting data's mean and standard deviation. Both evidences land on one scale; including log σ² lets
+    /// the encoder's uncertainty count (unfamiliar images get unusual posterior widths). Use it for
+    /// one-class / novelty detection when you do not know which kind of anomaly to expect; it is the
+    /// strongest kind on the one-class Fashion-MNIST benchmark (see <see cref="OneClassBenchmark"/>).
+    /// Needs clean fitting data with positive divergences.
     /// </summary>
     Combined,
 }

@@ -3,7 +3,7 @@ namespace Vae.MLNet;
 /// <summary>Output values of one scored batch, one array per produced column kind (row-major).</summary>
 internal sealed class ScoredBatch
 {
-    public float[]? Mu, Sigma, LogVar, SampledLatent, ReconstructionError, Kl, Reconstruction;
+    public float[]? Mu, Sigma, LogVar, SampledLatent, ReconstructionError, ReconstructionDivergence, Kl, Reconstruction;
 
     public float[] For(FeaturizerOutputKind kind) => (kind switch
     {
@@ -12,6 +12,7 @@ internal sealed class ScoredBatch
         FeaturizerOutputKind.LogVar => LogVar,
         FeaturizerOutputKind.SampledLatent => SampledLatent,
         FeaturizerOutputKind.ReconstructionError => ReconstructionError,
+        FeaturizerOutputKind.ReconstructionDivergence => ReconstructionDivergence,
         FeaturizerOutputKind.Kl => Kl,
         FeaturizerOutputKind.Reconstruction => Reconstruction,
         _ => null,
@@ -40,6 +41,7 @@ internal static class BatchScorer
         batch.Sigma = kinds.Contains(FeaturizerOutputKind.Sigma) ? result.Sigma : null;
         batch.LogVar = result.LogVar;
         batch.ReconstructionError = result.ReconstructionError;
+        batch.ReconstructionDivergence = result.ReconstructionDivergence;
         batch.Kl = result.Kl;
         batch.Reconstruction = result.Reconstruction;
         if (kinds.Contains(FeaturizerOutputKind.SampledLatent))
@@ -60,6 +62,7 @@ internal static class BatchScorer
             LogVar = needs.HasFlag(VaeOutputKinds.LogVar) ? new float[rows * k] : null,
             Reconstruction = needs.HasFlag(VaeOutputKinds.Reconstruction) ? new float[rows * p] : null,
             ReconstructionError = needs.HasFlag(VaeOutputKinds.ReconstructionError) ? new float[rows] : null,
+            ReconstructionDivergence = needs.HasFlag(VaeOutputKinds.ReconstructionDivergence) ? new float[rows] : null,
             Kl = needs.HasFlag(VaeOutputKinds.Kl) ? new float[rows] : null,
         };
     }
@@ -78,6 +81,7 @@ internal static class BatchScorer
             batch.SampledLatent?.AsSpan(r * k, k).Fill(float.NaN);
             batch.Reconstruction?.AsSpan(r * p, p).Fill(float.NaN);
             if (batch.ReconstructionError != null) batch.ReconstructionError[r] = float.MaxValue;
+            if (batch.ReconstructionDivergence != null) batch.ReconstructionDivergence[r] = float.MaxValue;
             if (batch.Kl != null) batch.Kl[r] = float.MaxValue;
         }
     }

@@ -11,6 +11,7 @@ internal enum FeaturizerOutputKind
     LogVar,
     SampledLatent,
     ReconstructionError,
+    ReconstructionDivergence,
     Kl,
     Reconstruction,
 }
@@ -30,6 +31,7 @@ internal sealed record FeaturizerOutput(string Name, FeaturizerOutputKind Kind, 
         FeaturizerOutputKind.LogVar => VaeOutputKinds.LogVar,
         FeaturizerOutputKind.SampledLatent => VaeOutputKinds.Mu | VaeOutputKinds.Sigma,
         FeaturizerOutputKind.ReconstructionError => VaeOutputKinds.ReconstructionError,
+        FeaturizerOutputKind.ReconstructionDivergence => VaeOutputKinds.ReconstructionDivergence,
         FeaturizerOutputKind.Kl => VaeOutputKinds.Kl,
         FeaturizerOutputKind.Reconstruction => VaeOutputKinds.Reconstruction,
         _ => throw new ArgumentOutOfRangeException(nameof(Kind), Kind, null),
@@ -44,10 +46,12 @@ internal sealed record FeaturizerOutput(string Name, FeaturizerOutputKind Kind, 
         {
             if (string.IsNullOrWhiteSpace(name))
                 return;
-            if (!model.HasReconstruction && kind is FeaturizerOutputKind.Reconstruction or FeaturizerOutputKind.ReconstructionError)
+            if (!model.HasReconstruction && kind is FeaturizerOutputKind.Reconstruction or FeaturizerOutputKind.ReconstructionError or FeaturizerOutputKind.ReconstructionDivergence)
                 throw new ArgumentException(
                     $"Output column '{name}' ({kind}) needs a decoder, but '{model.Source}' is an encoder without one (HasReconstruction = false).",
                     nameof(options));
+            if (kind == FeaturizerOutputKind.ReconstructionDivergence)
+                _ = model.ReconstructionFloor; // fails now, naming the missing likelihood metadata, not at the first batch
             if (list.Any(c => c.Name == name))
                 throw new ArgumentException($"Output column name '{name}' is used twice in VaeFeaturizerOptions.", nameof(options));
             list.Add(new FeaturizerOutput(name, kind, type, prefix));
@@ -57,6 +61,7 @@ internal sealed record FeaturizerOutput(string Name, FeaturizerOutputKind Kind, 
         Add(options.LogVarColumnName, FeaturizerOutputKind.LogVar, k, "logvar_");
         Add(options.SampledLatentColumnName, FeaturizerOutputKind.SampledLatent, k, "z_");
         Add(options.ReconstructionErrorColumnName, FeaturizerOutputKind.ReconstructionError, NumberDataViewType.Single, null);
+        Add(options.ReconstructionDivergenceColumnName, FeaturizerOutputKind.ReconstructionDivergence, NumberDataViewType.Single, null);
         Add(options.KlColumnName, FeaturizerOutputKind.Kl, NumberDataViewType.Single, null);
         Add(options.ReconstructionColumnName, FeaturizerOutputKind.Reconstruction,
             new VectorDataViewType(NumberDataViewType.Single, model.Channels, model.Height, model.Width), "pixel_");

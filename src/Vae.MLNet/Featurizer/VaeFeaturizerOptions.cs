@@ -31,6 +31,13 @@ public sealed class VaeFeaturizerOptions
     /// <summary>Output column of the reconstruction error −log p(x|x̂), scalar Single; contract models only.</summary>
     public string? ReconstructionErrorColumnName;
 
+    /// <summary>
+    /// Output column of the reconstruction divergence, scalar Single; contract models only: the error minus
+    /// the error a perfect reconstruction would have (Σ KL(Bern(x) ‖ Bern(x̂)) for Bernoulli, ½ Σ (x − x̂)²/σ²
+    /// for Gaussian). Prefer it to the error as anomaly evidence: it is not inflated by gray, textured images.
+    /// </summary>
+    public string? ReconstructionDivergenceColumnName;
+
     /// <summary>Output column of KL(q(z|x) ‖ N(0, I)), scalar Single.</summary>
     public string? KlColumnName;
 

@@ -8,6 +8,7 @@ public sealed class SaveLoadTests
 {
     [Theory]
     [InlineData(VaeAnomalyScoreKind.ReconstructionError)]
+    [InlineData(VaeAnomalyScoreKind.ReconstructionDivergence)]
     [InlineData(VaeAnomalyScoreKind.NegativeElbo)]
     [InlineData(VaeAnomalyScoreKind.Mahalanobis)]
     [InlineData(VaeAnomalyScoreKind.Combined)]
@@ -17,7 +18,9 @@ public sealed class SaveLoadTests
         var data = Rows.Pixels(ml, 8000, 80);
         using var model = VaeModel.Load(TestData.ContractVae);
         var detector = ml.AnomalyDetection.Trainers.Vae(AnomalyTestSupport.Options(kind, contamination: 0.2), model).Fit(data).WithThreshold(0f);
-        float threshold = detector.FittedScores.Order().ElementAt(50);
+        // Midway between the 51st and 52nd score: no row sits on the threshold, where float rounding could flip its label.
+        var sorted = detector.FittedScores.Order().ToArray();
+        float threshold = (sorted[50] + sorted[51]) / 2;
         detector = detector.WithThreshold(threshold);
         var expected = AnomalyTestSupport.Score(ml, detector, data);
 
@@ -32,9 +35,19 @@ public sealed class SaveLoadTests
             Assert.NotNull(inputSchema.GetColumnOrNull("Pixels"));
 
             var actual = AnomalyTestSupport.Score(fresh, loaded, data);
-            Assert.Equal(expected.Select(r => r.Score), actual.Select(r => r.Score));
+            if (kind is VaeAnomalyScoreKind.ReconstructionDivergence or VaeAnomalyScoreKind.Combined)
+            {
+                // The saved graph sums the pixel entropies in float inside ONNX Runtime, the transformer in double.
+                for (int r = 0; r < expected.Count; r++)
+                    Assert.True(Math.Abs(expected[r].Score - actual[r].Score) <= 1e-5 * Math.Max(1, Math.Abs(expected[r].Score)),
+                        $"row {r}: transformer {expected[r].Score}, saved {actual[r].Score}");
+            }
+            else
+            {
+                Assert.Equal(expected.Select(r => r.Score), actual.Select(r => r.Score));
+            }
             Assert.Equal(expected.Select(r => r.PredictedLabel), actual.Select(r => r.PredictedLabel));
-            Assert.Equal(29, actual.Count(r => r.PredictedLabel)); // the threshold travelled: 29 of 80 lie above the 51st score
+            Assert.Equal(29, actual.Count(r => r.PredictedLabel)); // the threshold travelled: 29 of 80 lie above it
             var schema = loaded.GetOutputSchema(data.Schema);
             Assert.Equal(Microsoft.ML.Data.NumberDataViewType.Single, schema["Score"].Type);
             Assert.Equal(Microsoft.ML.Data.BooleanDataViewType.Instance, schema["PredictedLabel"].Type);

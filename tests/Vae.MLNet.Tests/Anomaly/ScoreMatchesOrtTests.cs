@@ -18,6 +18,28 @@ public sealed class ScoreMatchesOrtTests
     }
 
     [Fact]
+    public void ReconstructionDivergence_score_is_the_onnx_error_minus_the_pixel_entropy()
+    {
+        var (scores, ort, _) = Run(VaeAnomalyScoreKind.ReconstructionDivergence);
+        var divergences = Divergences(ort);
+        for (int r = 0; r < Count; r++)
+            Assert.True(Math.Abs(divergences[r] - scores[r].Score) < 1e-3, $"row {r}: expected {divergences[r]}, got {scores[r].Score}");
+        // Not a shifted copy of the error: the entropy differs by image, so the two scores rank images differently.
+        var errors = ort["reconstruction_error"].Select(e => (double)e[0]).ToArray();
+        Assert.NotEqual(Ranks(errors), Ranks(divergences));
+    }
+
+    /// <summary>BCE − Σ H(x) by hand, in double, from ONNX Runtime's error and the pixels.</summary>
+    private static double[] Divergences(Dictionary<string, float[][]> ort)
+    {
+        var images = TestData.Images(Start, Count);
+        return Enumerable.Range(0, Count).Select(r =>
+            ort["reconstruction_error"][r][0] + images[r].Sum(v => v is > 0 and < 1 ? v * Math.Log(v) + (1.0 - v) * Math.Log(1.0 - v) : 0.0)).ToArray();
+    }
+
+    private static int[] Ranks(double[] values) => values.Select((v, i) => (v, i)).OrderBy(p => p.v).Select(p => p.i).ToArray();
+
+    [Fact]
     public void NegativeElbo_score_is_error_plus_kl()
     {
         var (scores, ort, _) = Run(VaeAnomalyScoreKind.NegativeElbo);
@@ -36,12 +58,12 @@ public sealed class ScoreMatchesOrtTests
     }
 
     [Fact]
-    public void Combined_score_is_the_weighted_sum_of_fitted_z_scores_of_log_error_and_log_distance_of_mu_and_logvar()
+    public void Combined_score_is_the_weighted_sum_of_fitted_z_scores_of_log_divergence_and_log_distance_of_mu_and_logvar()
     {
         var (scores, ort, _) = Run(VaeAnomalyScoreKind.Combined);
         var codes = ort["mu"].Zip(ort["logvar"], (m, l) => m.Concat(l).ToArray()).ToArray();
         var logDistances = NaiveMahalanobis(codes, shrinkage: 0.01).Select(d => Math.Log(d)).ToArray();
-        var logErrors = ort["reconstruction_error"].Select(e => Math.Log(e[0])).ToArray();
+        var logErrors = Divergences(ort).Select(d => Math.Log(d)).ToArray();
         var z1 = ZScores(logErrors);
         var z2 = ZScores(logDistances);
         double w = AnomalyScoreFunction.CombinedLatentWeight;

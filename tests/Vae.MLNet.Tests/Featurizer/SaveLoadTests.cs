@@ -15,6 +15,7 @@ public sealed class SaveLoadTests
         public float[] Sigma { get; set; } = [];
         public float[] LogVar { get; set; } = [];
         public float[] Error { get; set; } = [];
+        public float[] Divergence { get; set; } = [];
         public float[] Kl { get; set; } = [];
         public float[] Reconstruction { get; set; } = [];
         public string Tag { get; set; } = "";
@@ -29,6 +30,7 @@ public sealed class SaveLoadTests
             DirectOrt.AssertClose(expected[r].Sigma, actual[r].Sigma, 1e-5, $"sigma row {r}");
             DirectOrt.AssertClose(expected[r].LogVar, actual[r].LogVar, 1e-5, $"logvar row {r}");
             DirectOrt.AssertClose([expected[r].Error], actual[r].Error, 1e-5, $"error row {r}");
+            DirectOrt.AssertClose([expected[r].Divergence], actual[r].Divergence, 1e-4, $"divergence row {r}");
             DirectOrt.AssertClose([expected[r].Kl], actual[r].Kl, 1e-5, $"kl row {r}");
             DirectOrt.AssertClose(expected[r].Reconstruction, actual[r].Reconstruction, 1e-5, $"reconstruction row {r}");
             Assert.Equal(expected[r].Tag, actual[r].Tag);
@@ -189,6 +191,7 @@ public sealed class SaveLoadInvalidPixelTests
     {
         public float[] Mu { get; set; } = [];
         public float[] Error { get; set; } = [];
+        public float[] Divergence { get; set; } = [];
         public float[] Kl { get; set; } = [];
         public float[] Reconstruction { get; set; } = [];
     }
@@ -223,6 +226,8 @@ public sealed class SaveLoadInvalidPixelTests
             Assert.Equal(float.IsNaN(expected[r].Reconstruction[0]), float.IsNaN(actual[r].Reconstruction[0]));
         }
         Assert.Equal(float.MaxValue, actual[2].Error[0]);
+        Assert.Equal(float.MaxValue, actual[2].Divergence[0]);
+        Assert.Equal(expected[1].Divergence, actual[1].Divergence[0], 2);
         Assert.Equal(float.MaxValue, actual[3].Kl[0]);
         Assert.All(actual[2].Reconstruction, v => Assert.True(float.IsNaN(v)));
         DirectOrt.AssertClose(expected[0].Mu, actual[0].Mu, 1e-5, "valid row mu");

@@ -27,6 +27,7 @@ public sealed class FeatureRow
     public float[] Sigma { get; set; } = [];
     public float[] LogVar { get; set; } = [];
     public float Error { get; set; }
+    public float Divergence { get; set; }
     public float Kl { get; set; }
     public float[] Reconstruction { get; set; } = [];
     public string Tag { get; set; } = "";
@@ -50,6 +51,7 @@ public static class Rows
         SigmaColumnName = "Sigma",
         LogVarColumnName = "LogVar",
         ReconstructionErrorColumnName = "Error",
+        ReconstructionDivergenceColumnName = "Divergence",
         KlColumnName = "Kl",
         ReconstructionColumnName = "Reconstruction",
     };

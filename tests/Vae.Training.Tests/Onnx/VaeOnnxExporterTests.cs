@@ -158,6 +158,46 @@ public sealed class VaeOnnxExporterTests : IDisposable
         Assert.True(muFirst.Zip(muSecond).Max(p => Math.Abs(p.First - p.Second)) > 1e-3);
     }
 
+    [Theory]
+    [InlineData(VaeKind.Mlp, VaeLikelihood.Bernoulli)]
+    [InlineData(VaeKind.Conv, VaeLikelihood.Gaussian)]
+    public void ReconstructionDivergenceIsTheKlOfPixelDistributionsComputedByHand(VaeKind kind, VaeLikelihood likelihood)
+    {
+        using var scope = NewDisposeScope();
+        using var network = TinyNetwork(kind);
+        var info = Info(likelihood);
+        var files = VaeOnnxExporter.Export(network, info, _folder);
+        const int batch = 16;
+        float[] pixels = Pixels(batch);
+        using var model = VaeModel.Load(files.VaeModelPath);
+        var result = model.Run(pixels, batch, VaeOutputKinds.Reconstruction | VaeOutputKinds.ReconstructionError | VaeOutputKinds.ReconstructionDivergence);
+
+        int p = model.PixelCount;
+        var expected = new float[batch];
+        for (int n = 0; n < batch; n++)
+        {
+            double sum = 0;
+            for (int i = n * p; i < (n + 1) * p; i++)
+            {
+                double x = pixels[i], mean = result.Reconstruction![i];
+                // Bernoulli: KL(Bern(x) ‖ Bern(x̂)) with 0·log 0 = 0; Gaussian: ½((x − x̂)/σ)².
+                sum += likelihood == VaeLikelihood.Bernoulli
+                    ? (x > 0 ? x * Math.Log(x / mean) : 0) + (x < 1 ? (1 - x) * Math.Log((1 - x) / (1 - mean)) : 0)
+                    : 0.5 * Math.Pow((x - mean) / info.GaussianSigma!.Value, 2);
+            }
+            expected[n] = (float)sum;
+        }
+        // The divergence is a difference of two ~500-nat sums in float: compare with an absolute tolerance of a few float ulps of the error.
+        double tolerance = 2e-6 * result.ReconstructionError!.Max();
+        for (int n = 0; n < batch; n++)
+        {
+            Assert.True(Math.Abs(expected[n] - result.ReconstructionDivergence![n]) <= Math.Max(tolerance, 1e-4 * expected[n]),
+                $"row {n}: divergence {result.ReconstructionDivergence![n]}, by hand {expected[n]}, error {result.ReconstructionError![n]}");
+            Assert.True(result.ReconstructionDivergence![n] < result.ReconstructionError![n] || likelihood == VaeLikelihood.Gaussian);
+        }
+        Assert.True(expected.Max() > 1.5 * expected.Min(), "divergences should differ across images");
+    }
+
     private static float[] GaussianNegativeLogLikelihood(float[] pixels, float[] mean, double sigma, int batch)
     {
         int perImage = pixels.Length / batch;

