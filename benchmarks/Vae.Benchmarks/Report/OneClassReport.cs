@@ -9,7 +9,7 @@ namespace Vae.Benchmarks.Report;
 
 /// <summary>
 /// <c>--one-class</c>: the anomaly branch's <see cref="OneClassBenchmark"/> on the full Fashion-MNIST — per
-/// class, an MLP VAE trained with <see cref="VaeTrainer"/> for N epochs on that class's 6,000 training images;
+/// class, a VAE (conv by default, --one-class-model) trained with <see cref="VaeTrainer"/> for N epochs on that class's 6,000 training images;
 /// mean AUROC over the ten classes for every score kind and the RandomizedPca baseline.
 /// </summary>
 public static class OneClassReport

@@ -26,7 +26,7 @@ public sealed record ReportOptions
     /// <summary>Also run the one-class anomaly benchmark.</summary>
     public bool OneClass { get; init; }
     /// <summary>The per-class VAE of the one-class benchmark: mlp or conv, optionally with a latent size (conv:16).</summary>
-    public string OneClassModel { get; init; } = "mlp";
+    public string OneClassModel { get; init; } = "conv";
     /// <summary>Training batch size of the per-class VAEs (6,000 images per class: small batches give more steps).</summary>
     public int OneClassBatch { get; init; } = 128;
     /// <summary>Skip the raw-pixel classifier and KMeans baselines of the quality run (they are slow).</summary>

@@ -29,6 +29,7 @@ internal static class AtomicFile
                 stream.Flush(flushToDisk: true);
             }
             File.Move(temp, fullPath, overwrite: true);
+            DirectorySync.Flush(directory); // make the rename itself durable, not only the bytes
         }
         finally
         {

@@ -39,10 +39,15 @@ internal static class AnomalyStep
         var detectors = new List<AnomalyResult>
         {
             Evaluate(ml, "VAE reconstruction error", () => ml.AnomalyDetection.Trainers.Vae(model, DemoDataView.Pixels).Fit(trainView), testView),
+            Evaluate(ml, "VAE reconstruction divergence", () => Vae(ml, model, VaeAnomalyScoreKind.ReconstructionDivergence).Fit(trainView), testView),
+            Evaluate(ml, "VAE combined (divergence + latent distance)", () => Vae(ml, model, VaeAnomalyScoreKind.Combined).Fit(trainView), testView),
             Evaluate(ml, "RandomizedPca on raw pixels", () => ml.AnomalyDetection.Trainers.RandomizedPca(DemoDataView.Pixels, rank: 20, seed: options.Seed).Fit(trainView), testView),
         };
         return new AnomalyOutcome(vae, detectors, data.Test.Labels.Count(l => l == anomaly));
     }
+
+    private static VaeAnomalyDetectionEstimator Vae(MLContext ml, VaeModel model, VaeAnomalyScoreKind kind) =>
+        ml.AnomalyDetection.Trainers.Vae(new VaeAnomalyDetectorOptions { InputColumnName = DemoDataView.Pixels, ScoreKind = kind }, model);
 
     private static AnomalyResult Evaluate(MLContext ml, string name, Func<ITransformer> fit, IDataView test)
     {
