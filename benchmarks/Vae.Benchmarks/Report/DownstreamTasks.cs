@@ -19,11 +19,17 @@ public static class DownstreamTasks
     public sealed record Clustering(int FeatureCount, double Nmi, double TrainSeconds);
 
     /// <summary>Standardise, then L-BFGS maximum entropy; accuracy on <paramref name="test"/>.</summary>
-    public static Classification Classify(MLContext ml, IDataView train, IDataView test, string featureColumn)
+    public static Classification Classify(MLContext ml, IDataView train, IDataView test, string featureColumn, string classifier = "lbfgs")
     {
+        IEstimator<ITransformer> trainer = classifier switch
+        {
+            "lbfgs" => ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(LabelKey, Features),
+            "fasttree" => ml.MulticlassClassification.Trainers.OneVersusAll(ml.BinaryClassification.Trainers.FastTree(labelColumnName: LabelKey, featureColumnName: Features), LabelKey),
+            _ => throw new ArgumentException($"Unknown classifier '{classifier}': expected lbfgs or fasttree.", nameof(classifier)),
+        };
         var pipeline = ml.Transforms.Conversion.MapValueToKey(LabelKey, LabeledImageRow.LabelColumn)
             .Append(ml.Transforms.NormalizeMeanVariance(Features, featureColumn))
-            .Append(ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(LabelKey, Features));
+            .Append(trainer);
         var clock = Stopwatch.StartNew();
         var model = pipeline.Fit(train);
         double seconds = clock.Elapsed.TotalSeconds;

@@ -35,7 +35,7 @@ public static class QualityReport
         if (!o.SkipRawBaseline)
         {
             progress("quality: classifier and KMeans on raw pixels…");
-            rawClassifier = DownstreamTasks.Classify(ml, trainView, testView, ImageRow.Column);
+            rawClassifier = DownstreamTasks.Classify(ml, trainView, testView, ImageRow.Column, o.Classifier);
             var rawClusters = DownstreamTasks.Cluster(ml, trainView, testView, ImageRow.Column);
             progress($"quality: raw pixels: accuracy {rawClassifier.Accuracy:F4} in {rawClassifier.TrainSeconds:F1} s, KMeans NMI {rawClusters.Nmi:F4}");
             results["raw_pixels"] = new
@@ -49,7 +49,9 @@ public static class QualityReport
         foreach (string name in o.QualityModels)
         {
             progress($"quality: training {name} for {o.Epochs} epochs…");
-            results[name] = MeasureModel(o, ml, BenchModels.Architectures[name], train, test, trainView, testView, rawClassifier,
+            var architecture = BenchModels.Architectures[name];
+            if (o.Latent is { } k) architecture = architecture with { LatentDim = k };
+            results[name] = MeasureModel(o, ml, architecture, train, test, trainView, testView, rawClassifier,
                 Path.Combine(modelDirectory, "quality-" + name), progress);
         }
         return results;
@@ -59,7 +61,7 @@ public static class QualityReport
         IDataView trainView, IDataView testView, DownstreamTasks.Classification? raw, string directory, Action<string> progress)
     {
         torch.set_num_threads(o.TorchThreads);
-        using var trainer = new VaeTrainer(architecture, new TrainOptions { Epochs = o.Epochs, Threads = o.TorchThreads, Seed = 1 });
+        using var trainer = new VaeTrainer(architecture, new TrainOptions { Epochs = o.Epochs, Threads = o.TorchThreads, Seed = 1, Beta = o.Beta });
         var clock = Stopwatch.StartNew();
         // Progress<T> would post to the thread pool; a direct IProgress keeps the log in order.
         var result = trainer.Train(train, progress: new EpochLog(architecture, progress));
@@ -84,13 +86,14 @@ public static class QualityReport
         BenchData.Consume(muTest, MuRow.Column);
         double featurizeSeconds = clock.Elapsed.TotalSeconds;
 
-        var classifier = DownstreamTasks.Classify(ml, muTrain, muTest, MuRow.Column);
+        var classifier = DownstreamTasks.Classify(ml, muTrain, muTest, MuRow.Column, o.Classifier);
         var clusters = DownstreamTasks.Cluster(ml, muTrain, muTest, MuRow.Column);
         progress($"quality: {architecture}: mu accuracy {classifier.Accuracy:F4} in {classifier.TrainSeconds:F1} s, KMeans NMI {clusters.Nmi:F4}");
         return new
         {
             model = architecture.ToString(),
             epochs = o.Epochs,
+            beta = o.Beta,
             vae_train_seconds = Math.Round(trainSeconds, 1),
             last_epoch_train_images_per_second = Math.Round(result.History[^1].ImagesPerSecond),
             test_negative_elbo_nats = Math.Round(evaluation.Total, 2),

@@ -21,6 +21,12 @@ public sealed record ReportOptions
     public bool Quality { get; init; }
     /// <summary>Epochs for the quality runs.</summary>
     public int Epochs { get; init; } = 10;
+    /// <summary>KL weight β of the quality runs' VAEs (1 = the ELBO; the −ELBO is always reported with β = 1).</summary>
+    public double Beta { get; init; } = 1.0;
+    /// <summary>The multiclass trainer of the quality runs, on μ and on raw pixels alike: lbfgs (maximum entropy) or fasttree (one-versus-all).</summary>
+    public string Classifier { get; init; } = "lbfgs";
+    /// <summary>Latent size of the quality runs' VAEs; null = the architecture's default.</summary>
+    public int? Latent { get; init; }
     /// <summary>Which architectures the quality run trains (mlp, conv).</summary>
     public IReadOnlyList<string> QualityModels { get; init; } = ["mlp", "conv"];
     /// <summary>Also run the one-class anomaly benchmark.</summary>
@@ -41,6 +47,13 @@ public sealed record ReportOptions
         for (int i = 0; i < args.Count; i++)
         {
             string Next() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
+            double NextDouble()
+            {
+                string name = args[i], text = Next();
+                return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && v > 0 && double.IsFinite(v)
+                    ? v
+                    : throw new ArgumentException($"{name} must be a positive number, got '{text}'.");
+            }
             int NextInt()
             {
                 string name = args[i], text = Next();
@@ -57,6 +70,9 @@ public sealed record ReportOptions
                 "--quality-only" => o with { Quality = true, SkipThroughput = true },
                 "--one-class-only" => o with { OneClass = true, SkipThroughput = true },
                 "--epochs" => o with { Epochs = NextInt() },
+                "--beta" => o with { Beta = NextDouble() },
+                "--latent" => o with { Latent = NextInt() },
+                "--classifier" => o with { Classifier = Next() },
                 "--one-class-model" => o with { OneClassModel = Next() },
                 "--one-class-batch" => o with { OneClassBatch = NextInt() },
                 "--models" => o with { QualityModels = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) },
@@ -67,7 +83,7 @@ public sealed record ReportOptions
                 "--reps" => o with { Repetitions = NextInt() },
                 "--latency-calls" => o with { LatencyCalls = NextInt() },
                 _ => throw new ArgumentException(
-                    $"Unknown argument '{args[i]}'. Expected --report [--quality [--epochs N] [--models mlp,conv]] [--no-raw-baseline] [--one-class [--one-class-model mlp|conv[:k]] [--one-class-batch N]] [--quality-only] [--one-class-only] " +
+                    $"Unknown argument '{args[i]}'. Expected --report [--quality [--epochs N] [--models mlp,conv] [--beta X] [--latent K] [--classifier lbfgs|fasttree]] [--no-raw-baseline] [--one-class [--one-class-model mlp|conv[:k]] [--one-class-batch N]] [--quality-only] [--one-class-only] " +
                     "[--torch-threads N] [--ort-threads N] [--batch-size N] [--train-steps N] [--reps N] [--latency-calls N]."),
             };
         }
