@@ -1,0 +1,76 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Vae.MLNet;
+using Vae.Training.Model;
+using Vae.Training.Onnx;
+using static Vae.Training.Tests.Onnx.OnnxTestSupport;
+
+namespace Vae.Training.Tests.Onnx;
+
+/// <summary>
+/// The Gaussian divergence ½ Σ (x − x̂)²/σ² through the featurizer, in process and in the saved built-in
+/// chain (where the floor is an ONNX constant), against the reconstruction the same pipeline returns.
+/// </summary>
+public sealed class ReconstructionDivergenceSavedTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("vae-divergence-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private sealed class PixelRow
+    {
+        [VectorType(784)]
+        public float[] Pixels { get; set; } = [];
+    }
+
+    private sealed class InProcessRow
+    {
+        public float Divergence { get; set; }
+        public float[] Reconstruction { get; set; } = [];
+    }
+
+    private sealed class SavedRow
+    {
+        public float[] Divergence { get; set; } = [];
+    }
+
+    [Fact]
+    public void Gaussian_divergence_is_half_the_scaled_squared_error_in_process_and_after_save_and_load()
+    {
+        using var network = TinyNetwork(VaeKind.Conv);
+        var info = Info(VaeLikelihood.Gaussian);
+        string path = VaeOnnxExporter.Export(network, info, _folder).VaeModelPath;
+        const int count = 12;
+        float[] pixels = Pixels(count);
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromEnumerable(Enumerable.Range(0, count).Select(r => new PixelRow { Pixels = pixels.AsSpan(r * 784, 784).ToArray() }).ToList());
+
+        string zip = Path.Combine(_folder, "featurizer.zip");
+        List<InProcessRow> inProcess;
+        using (var model = VaeModel.Load(path))
+        using (var transformer = ml.Transforms.VaeFeaturize(new VaeFeaturizerOptions
+        {
+            InputColumnName = "Pixels",
+            MuColumnName = null,
+            SigmaColumnName = null,
+            ReconstructionDivergenceColumnName = "Divergence",
+            ReconstructionColumnName = "Reconstruction",
+        }, model).Fit(data))
+        {
+            inProcess = ml.Data.CreateEnumerable<InProcessRow>(transformer.Transform(data), reuseRowObject: false).ToList();
+            ml.Model.Save(transformer, data.Schema, zip);
+        }
+        var saved = new MLContext(seed: 2).Model.Load(zip, out _);
+        var savedRows = ml.Data.CreateEnumerable<SavedRow>(saved.Transform(data), reuseRowObject: false).ToList();
+
+        double sigma = info.GaussianSigma!.Value;
+        for (int r = 0; r < count; r++)
+        {
+            double expected = 0;
+            for (int i = 0; i < 784; i++)
+                expected += 0.5 * Math.Pow((pixels[r * 784 + i] - inProcess[r].Reconstruction[i]) / sigma, 2);
+            Assert.True(Math.Abs(expected - inProcess[r].Divergence) <= 1e-3 * expected, $"row {r}: in process {inProcess[r].Divergence}, by hand {expected}");
+            Assert.True(Math.Abs(expected - savedRows[r].Divergence[0]) <= 1e-3 * expected, $"row {r}: saved {savedRows[r].Divergence[0]}, by hand {expected}");
+        }
+    }
+}
