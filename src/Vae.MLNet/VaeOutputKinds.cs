@@ -26,6 +26,9 @@ public enum VaeOutputKinds
     ReconstructionDivergence = 64,
     /// <summary>μ, log σ², σ.</summary>
     Latent = Mu | LogVar | Sigma,
-    /// <summary>Every output.</summary>
-    All = Latent | Reconstruction | ReconstructionError | ReconstructionDivergence | Kl,
+    /// <summary>
+    /// Every output the ONNX model computes. <see cref="ReconstructionDivergence"/> is derived from the
+    /// likelihood metadata, which a model may lack, so it is asked for explicitly.
+    /// </summary>
+    All = Latent | Reconstruction | ReconstructionError | Kl,
 }

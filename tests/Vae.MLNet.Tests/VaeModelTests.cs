@@ -116,4 +116,33 @@ public sealed class VaeModelTests
         error = Assert.Throws<InvalidDataException>(() => VaeModel.Load(shape));
         Assert.Contains("1x32x32", error.Message);
     }
+
+    [Fact]
+    public void Divergence_needs_the_likelihood_metadata_and_says_which_key_is_missing()
+    {
+        using var temp = new TempModels();
+        string noLikelihood = temp.Edited("no-likelihood.onnx", p => p.MetadataProps.Remove(p.MetadataProps.Single(e => e.Key == "vae.likelihood")));
+        string gaussianNoSigma = temp.Edited("gaussian.onnx", p =>
+        {
+            TempModels.SetMetadata(p, "vae.likelihood", "gaussian");
+            if (p.MetadataProps.FirstOrDefault(e => e.Key == "vae.likelihood.sigma") is { } sigma) p.MetadataProps.Remove(sigma);
+        });
+        var ml = new Microsoft.ML.MLContext(seed: 1);
+        var options = new VaeFeaturizerOptions { InputColumnName = "Pixels", ReconstructionDivergenceColumnName = "Divergence" };
+
+        using (var model = VaeModel.Load(noLikelihood))
+        {
+            // Every ONNX output still works (All excludes the derived divergence)…
+            Assert.NotNull(model.Run(TestData.Images(0, 1)[0], 1).ReconstructionError);
+            // …and asking for the divergence fails at once, naming the key.
+            var error = Assert.Throws<InvalidDataException>(() => ml.Transforms.VaeFeaturize(options, model));
+            Assert.Contains("vae.likelihood", error.Message);
+            Assert.Throws<InvalidDataException>(() => model.Run(TestData.Images(0, 1)[0], 1, VaeOutputKinds.ReconstructionDivergence));
+        }
+        using (var model = VaeModel.Load(gaussianNoSigma))
+        {
+            var error = Assert.Throws<InvalidDataException>(() => ml.Transforms.VaeFeaturize(options, model));
+            Assert.Contains("vae.likelihood.sigma", error.Message);
+        }
+    }
 }
