@@ -46,13 +46,19 @@ public static class OneClassReport
         };
     }
 
-    /// <summary>"mlp", "conv", or either with ":k" for another latent size.</summary>
+    /// <summary>"mlp", "conv", or either with ":k" for another latent size and ":w1,w2" for other hidden widths / channels.</summary>
     private static Vae.Training.Model.VaeArchitecture Architecture(string spec)
     {
         var parts = spec.Split(':');
-        if (!BenchModels.Architectures.TryGetValue(parts[0], out var architecture) || parts.Length > 2)
-            throw new ArgumentException($"--one-class-model takes mlp or conv, optionally with :k (e.g. conv:16); got '{spec}'.");
-        if (parts.Length == 2)
+        if (!BenchModels.Architectures.TryGetValue(parts[0], out var architecture) || parts.Length > 3)
+            throw new ArgumentException($"--one-class-model takes mlp or conv, optionally with :k and :widths (e.g. conv:16 or conv:20:64,128); got '{spec}'.");
+        if (parts.Length == 3)
+            architecture = architecture with
+            {
+                Hidden = parts[2].Split(',').Select(w => int.TryParse(w, System.Globalization.CultureInfo.InvariantCulture, out int v) && v > 0
+                    ? v : throw new ArgumentException($"--one-class-model: widths must be positive integers, got '{parts[2]}'.")).ToArray(),
+            };
+        if (parts.Length >= 2)
             architecture = architecture with
             {
                 LatentDim = int.TryParse(parts[1], System.Globalization.CultureInfo.InvariantCulture, out int k) && k > 0
