@@ -10,8 +10,10 @@ public enum VaeAnomalyScoreKind
     /// The reconstruction error −log p(x|x̂) under the trained likelihood (the model's
     /// <c>reconstruction_error</c>). Use it when anomalies differ from normal images in pixel content the
     /// decoder cannot reproduce (defects, corruptions, unseen textures); it needs no fitted statistics and
-    /// the model's stored training quantiles give a threshold without any fitting data. It is biased by
-    /// image complexity: simple images (few bright pixels) reconstruct well even when they are anomalous.
+    /// the model's stored training quantiles give a threshold without any fitting data. Under a Bernoulli
+    /// likelihood it is biased by image complexity (a gray pixel costs its entropy even when reconstructed
+    /// exactly), so plain anomalies look normal and textured normal images look anomalous; prefer
+    /// <see cref="ReconstructionDivergence"/> unless you need the fitting-free threshold.
     /// </summary>
     ReconstructionError,
 
