@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Vae.MLNet;
 
 /// <summary>
@@ -29,26 +27,18 @@ internal sealed class ReconstructionFloor
     public double Constant { get; }
 
     /// <summary>The floor of a contract model; throws naming the metadata the model lacks.</summary>
-    public static ReconstructionFloor For(VaeModelDescription description, int pixelCount, string source)
+    public static ReconstructionFloor For(VaeModel model) => model.Likelihood switch
     {
-        switch (description.Likelihood)
-        {
-            case VaeLikelihood.Bernoulli:
-                return new ReconstructionFloor(VaeLikelihood.Bernoulli, 0);
-            case VaeLikelihood.Gaussian:
-                string key = VaeContract.Metadata.GaussianSigma;
-                if (!description.Metadata.TryGetValue(key, out string? text)
-                    || !double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double sigma) || !(sigma > 0) || !double.IsFinite(sigma))
-                    throw new InvalidDataException(
-                        $"'{source}' has a Gaussian likelihood but its metadata {key}='{text ?? "(missing)"}' is not a positive number; " +
-                        "the reconstruction divergence needs σ.");
-                return new ReconstructionFloor(VaeLikelihood.Gaussian, pixelCount * (Math.Log(sigma) + 0.5 * Math.Log(2 * Math.PI)));
-            default:
-                throw new InvalidDataException(
-                    $"'{source}' states no {VaeContract.Metadata.Likelihood} metadata, so its reconstruction error has no known floor; " +
-                    "the reconstruction divergence needs 'bernoulli' or 'gaussian'.");
-        }
-    }
+        VaeLikelihood.Bernoulli => new ReconstructionFloor(VaeLikelihood.Bernoulli, 0),
+        VaeLikelihood.Gaussian => new ReconstructionFloor(VaeLikelihood.Gaussian, GaussianNormalizer(model.GaussianSigma(), model.PixelCount)),
+        _ => throw new InvalidDataException(
+            $"'{model.Source}' states no {VaeContract.Metadata.Likelihood} metadata, so its reconstruction error has no known floor; " +
+            "the reconstruction divergence needs 'bernoulli' or 'gaussian'."),
+    };
+
+    /// <summary>The Gaussian error's constant part for <paramref name="pixelCount"/> pixels: D·(log σ + ½·log 2π).</summary>
+    public static double GaussianNormalizer(double sigma, long pixelCount) =>
+        pixelCount * (Math.Log(sigma) + 0.5 * Math.Log(2 * Math.PI));
 
     /// <summary>The floor of one image, in double.</summary>
     public double Of(ReadOnlySpan<float> pixels)

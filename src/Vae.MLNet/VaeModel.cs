@@ -13,6 +13,7 @@ public sealed class VaeModel : IDisposable
 {
     private readonly byte[] _onnxBytes;
     private readonly Lazy<VaeSession> _defaultSession;
+    private readonly Lazy<ReconstructionFloor> _floor;
 
     private VaeModel(byte[] onnxBytes, string source, VaeModelLayout layout, VaeModelDescription description)
     {
@@ -20,6 +21,7 @@ public sealed class VaeModel : IDisposable
         Source = source;
         Layout = layout;
         Description = description;
+        _floor = new Lazy<ReconstructionFloor>(() => ReconstructionFloor.For(this), LazyThreadSafetyMode.ExecutionAndPublication);
         _defaultSession = new Lazy<VaeSession>(() => CreateSession(null), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
@@ -106,10 +108,20 @@ public sealed class VaeModel : IDisposable
     internal VaeModel Copy() => new(_onnxBytes, Source, Layout, Description);
 
     /// <summary>A session with its own thread settings; the caller disposes it.</summary>
-    internal VaeSession CreateSession(int? intraOpNumThreads) => new(_onnxBytes, Layout, Description, Source, intraOpNumThreads);
+    internal VaeSession CreateSession(int? intraOpNumThreads) => new(_onnxBytes, Layout, _floor, Source, intraOpNumThreads);
 
     /// <summary>The floor of the reconstruction error (see <see cref="ReconstructionFloor"/>); throws when the metadata lacks the likelihood.</summary>
-    internal ReconstructionFloor ReconstructionFloor => ReconstructionFloor.For(Description, PixelCount, Source);
+    internal ReconstructionFloor ReconstructionFloor => _floor.Value;
+
+    /// <summary>σ of a Gaussian likelihood from <c>vae.likelihood.sigma</c>; throws naming the key when it is missing or not a positive number.</summary>
+    internal double GaussianSigma()
+    {
+        if (Metadata.TryGetValue(VaeContract.Metadata.GaussianSigma, out var text)
+            && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double sigma) && sigma > 0 && double.IsFinite(sigma))
+            return sigma;
+        throw new InvalidDataException(
+            $"'{Source}' has a Gaussian likelihood but metadata {VaeContract.Metadata.GaussianSigma} = '{text ?? "(missing)"}' is not a positive number.");
+    }
 
     /// <summary>The default session, shared by every caller of <see cref="Run"/>.</summary>
     internal VaeSession DefaultSession

@@ -14,11 +14,11 @@ internal sealed class VaeSession : IDisposable
     private readonly string _source;
     private readonly Lazy<ReconstructionFloor> _floor;
 
-    public VaeSession(byte[] onnxBytes, VaeModelLayout layout, VaeModelDescription description, string source, int? intraOpNumThreads)
+    public VaeSession(byte[] onnxBytes, VaeModelLayout layout, Lazy<ReconstructionFloor> floor, string source, int? intraOpNumThreads)
     {
         _layout = layout;
         _source = source;
-        _floor = new Lazy<ReconstructionFloor>(() => ReconstructionFloor.For(description, layout.PixelCount, source));
+        _floor = floor;
         IntraOpNumThreads = intraOpNumThreads ?? DefaultIntraOpNumThreads;
         if (IntraOpNumThreads < 1)
             throw new ArgumentOutOfRangeException(nameof(intraOpNumThreads), intraOpNumThreads, "IntraOpNumThreads must be at least 1.");

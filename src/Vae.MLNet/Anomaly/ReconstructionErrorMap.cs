@@ -1,5 +1,4 @@
 using Vae.MLNet.IO;
-using System.Globalization;
 
 namespace Vae.MLNet.Anomaly;
 
@@ -65,7 +64,7 @@ public sealed class ReconstructionErrorMap
 
         var copy = pixels.ToArray();
         var result = model.Run(copy, 1, VaeOutputKinds.Reconstruction | VaeOutputKinds.ReconstructionError);
-        var values = PerPixel(likelihood, copy, result.Reconstruction!, GaussianSigma(model, likelihood));
+        var values = PerPixel(likelihood, copy, result.Reconstruction!, likelihood == VaeLikelihood.Gaussian ? model.GaussianSigma() : 1);
         return new ReconstructionErrorMap(values, copy, model.Channels, model.Height, model.Width, result.ReconstructionError![0]);
     }
 
@@ -76,7 +75,7 @@ public sealed class ReconstructionErrorMap
     internal static float[] PerPixel(VaeLikelihood likelihood, ReadOnlySpan<float> pixels, ReadOnlySpan<float> reconstruction, double sigma)
     {
         var values = new float[pixels.Length];
-        double constant = Math.Log(sigma) + 0.5 * Math.Log(2 * Math.PI);
+        double constant = ReconstructionFloor.GaussianNormalizer(sigma, 1);
         for (int i = 0; i < values.Length; i++)
         {
             double x = pixels[i];
@@ -92,17 +91,6 @@ public sealed class ReconstructionErrorMap
             }
         }
         return values;
-    }
-
-    private static double GaussianSigma(VaeModel model, VaeLikelihood likelihood)
-    {
-        if (likelihood != VaeLikelihood.Gaussian)
-            return 1;
-        if (model.Metadata.TryGetValue(VaeContract.Metadata.GaussianSigma, out var text)
-            && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double sigma) && sigma > 0 && double.IsFinite(sigma))
-            return sigma;
-        throw new InvalidDataException(
-            $"'{model.Source}' has a Gaussian likelihood but metadata {VaeContract.Metadata.GaussianSigma} = '{text ?? "(missing)"}' is not a positive number.");
     }
 
     /// <summary>

@@ -49,6 +49,5 @@ public static class VaeReconstructionError
     }
 
     /// <summary>The Gaussian error's constant part for <paramref name="pixelCount"/> pixels: D·(log σ + ½·log 2π).</summary>
-    public static double GaussianNormalizer(double sigma, long pixelCount) =>
-        pixelCount * (Math.Log(sigma) + 0.5 * Math.Log(2 * Math.PI));
+    public static double GaussianNormalizer(double sigma, long pixelCount) => ReconstructionFloor.GaussianNormalizer(sigma, pixelCount);
 }

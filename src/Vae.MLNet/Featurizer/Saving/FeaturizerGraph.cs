@@ -55,7 +55,7 @@ internal static class FeaturizerGraph
                 FeaturizerOutputKind.LogVar => logVar,
                 FeaturizerOutputKind.Sigma => sigma,
                 FeaturizerOutputKind.Kl => kl,
-                FeaturizerOutputKind.ReconstructionError => builder.Node("Reshape", [Prefix + VaeContract.ReconstructionError, builder.Int64s("column", [-1, 1])]),
+                FeaturizerOutputKind.ReconstructionError => builder.Column(Prefix + VaeContract.ReconstructionError),
                 FeaturizerOutputKind.ReconstructionDivergence => builder.Divergence(Prefix + VaeContract.ReconstructionError, original.Name, model),
                 FeaturizerOutputKind.Reconstruction => Prefix + VaeContract.Reconstruction,
                 // ONNX has no per-row seeded generator: the saved model draws fresh ε (same distribution).
@@ -95,7 +95,7 @@ internal static class FeaturizerGraph
             string flatMu = b.Node("Flatten", [Prefix + VaeContract.Mu], attributes: [Builder.Int("axis", 1)]);
             string flatLogVar = b.Node("Flatten", [Prefix + VaeContract.LogVar], attributes: [Builder.Int("axis", 1)]);
             string flatSigma = b.Node("Flatten", [Prefix + VaeContract.Sigma], attributes: [Builder.Int("axis", 1)]);
-            string klColumn = b.Node("Reshape", [Prefix + VaeContract.Kl, b.Int64s("column", [-1, 1])]);
+            string klColumn = b.Column(Prefix + VaeContract.Kl);
             return (flatMu, flatLogVar, flatSigma, klColumn);
         }
         int k = layout.LatentDim;
@@ -202,6 +202,9 @@ internal static class FeaturizerGraph
 
         public string Float(string name, float value) => Floats(name, [], [value]);
 
+        /// <summary>A per-row scalar [N] as a column [N, 1].</summary>
+        public string Column(string tensor) => Node("Reshape", [tensor, Int64s("column", [-1, 1])]);
+
         public string Floats(string name, long[] dims, float[] values)
         {
             var tensor = new TensorProto { Name = $"{Own}{name}_{_count++}", DataType = (int)TensorProto.Types.DataType.Float };
@@ -218,7 +221,7 @@ internal static class FeaturizerGraph
         public string Divergence(string error, string modelInput, VaeModel model)
         {
             var floor = model.ReconstructionFloor;
-            string errorColumn = Node("Reshape", [error, Int64s("column", [-1, 1])]);
+            string errorColumn = Column(error);
             string floorColumn;
             if (floor.Likelihood == VaeLikelihood.Gaussian)
             {
