@@ -27,8 +27,7 @@ public sealed class TransformMatchesOrtTests
             DirectOrt.AssertClose(expected["reconstruction_error"][r], [rows[r].Error], 1e-5, $"error row {r}");
             DirectOrt.AssertClose(expected["kl"][r], [rows[r].Kl], 1e-5, $"kl row {r}");
             // Divergence = error − Σ H(x), the binary entropy of the pixels summed by hand in double.
-            float[] x = TestData.Images(start + r, 1)[0];
-            double entropy = -x.Sum(v => v is > 0 and < 1 ? v * Math.Log(v) + (1.0 - v) * Math.Log(1.0 - v) : 0.0);
+            double entropy = TestData.PixelEntropy(TestData.Images(start + r, 1)[0]);
             Assert.True(Math.Abs(expected["reconstruction_error"][r][0] - entropy - rows[r].Divergence) < 1e-3,
                 $"divergence row {r}: {rows[r].Divergence}, expected {expected["reconstruction_error"][r][0] - entropy}");
             Assert.True(rows[r].Divergence > 0 && rows[r].Divergence < rows[r].Error);

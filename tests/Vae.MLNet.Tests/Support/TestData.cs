@@ -20,6 +20,10 @@ public static class TestData
 
     public static uint[] Labels(int start, int count) => T10k.Value.Labels[start..(start + count)];
 
+    /// <summary>Σ H(xᵢ), the binary entropy of every pixel (0·log 0 = 0), in double: the Bernoulli error's floor, by hand.</summary>
+    public static double PixelEntropy(float[] pixels) =>
+        -pixels.Sum(v => v is > 0 and < 1 ? v * Math.Log(v) + (1.0 - v) * Math.Log(1.0 - v) : 0.0);
+
     /// <summary>The raw bytes 0..255 of one image, for building MLImages.</summary>
     public static byte[] ImageBytes(int index) => T10k.Value.Images[index].Select(v => (byte)MathF.Round(v * 255f)).ToArray();
 
