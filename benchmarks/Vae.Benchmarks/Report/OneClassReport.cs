@@ -47,7 +47,7 @@ public static class OneClassReport
     }
 
     /// <summary>"mlp", "conv", or either with ":k" for another latent size and ":w1,w2" for other hidden widths / channels.</summary>
-    private static Vae.Training.Model.VaeArchitecture Architecture(string spec)
+    internal static Vae.Training.Model.VaeArchitecture Architecture(string spec)
     {
         var parts = spec.Split(':');
         if (!BenchModels.Architectures.TryGetValue(parts[0], out var architecture) || parts.Length > 3)

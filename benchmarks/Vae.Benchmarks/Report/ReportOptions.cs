@@ -35,6 +35,8 @@ public sealed record ReportOptions
     public string OneClassModel { get; init; } = "conv";
     /// <summary>Training batch size of the per-class VAEs (6,000 images per class: small batches give more steps).</summary>
     public int OneClassBatch { get; init; } = 128;
+    /// <summary>Where <c>--one-class-validation</c> writes the per-class outputs for choosing a score on held-out training images; null = not run.</summary>
+    public string? OneClassValidationDirectory { get; init; }
     /// <summary>Skip the raw-pixel classifier and KMeans baselines of the quality run (they are slow).</summary>
     public bool SkipRawBaseline { get; init; }
     /// <summary>Skip the throughput measurements (quality only).</summary>
@@ -75,6 +77,7 @@ public sealed record ReportOptions
                 "--classifier" => o with { Classifier = Next() },
                 "--one-class-model" => o with { OneClassModel = Next() },
                 "--one-class-batch" => o with { OneClassBatch = NextInt() },
+                "--one-class-validation" => o with { OneClassValidationDirectory = Next(), SkipThroughput = true },
                 "--models" => o with { QualityModels = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) },
                 "--torch-threads" => o with { TorchThreads = NextInt() },
                 "--ort-threads" => o with { OrtThreads = NextInt() },
@@ -83,7 +86,7 @@ public sealed record ReportOptions
                 "--reps" => o with { Repetitions = NextInt() },
                 "--latency-calls" => o with { LatencyCalls = NextInt() },
                 _ => throw new ArgumentException(
-                    $"Unknown argument '{args[i]}'. Expected --report [--quality [--epochs N] [--models mlp,conv] [--beta X] [--latent K] [--classifier lbfgs|fasttree]] [--no-raw-baseline] [--one-class [--one-class-model mlp|conv[:k[:widths]]] [--one-class-batch N]] [--quality-only] [--one-class-only] " +
+                    $"Unknown argument '{args[i]}'. Expected --report [--quality [--epochs N] [--models mlp,conv] [--beta X] [--latent K] [--classifier lbfgs|fasttree]] [--no-raw-baseline] [--one-class [--one-class-model mlp|conv[:k[:widths]]] [--one-class-batch N]] [--one-class-validation DIR] [--quality-only] [--one-class-only] " +
                     "[--torch-threads N] [--ort-threads N] [--batch-size N] [--train-steps N] [--reps N] [--latency-calls N]."),
             };
         }
