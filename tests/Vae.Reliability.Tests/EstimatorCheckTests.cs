@@ -59,6 +59,7 @@ public sealed class EstimatorCheckTests : IDisposable
     [InlineData(VaeAnomalyScoreKind.NegativeElbo)]
     [InlineData(VaeAnomalyScoreKind.Mahalanobis)]
     [InlineData(VaeAnomalyScoreKind.Combined)]
+    [InlineData(VaeAnomalyScoreKind.NearestNeighbors)]
     public void Anomaly_detector_passes_the_estimator_checks(VaeAnomalyScoreKind kind)
     {
         var options = new VaeAnomalyDetectorOptions { InputColumnName = "Image", ScoreKind = kind, Contamination = 0.05, BatchSize = 64 };

@@ -8,12 +8,15 @@ namespace Vae.MLNet.Anomaly;
 /// </summary>
 internal sealed class AnomalyScoreFunction
 {
-    private AnomalyScoreFunction(VaeAnomalyScoreKind kind, LatentGaussian? gaussian, Standardizer? logError, Standardizer? distance)
+    private AnomalyScoreFunction(VaeAnomalyScoreKind kind, LatentGaussian? gaussian, Standardizer? logError, Standardizer? distance,
+        LatentNeighbors? neighbours = null, double[]? fittingScores = null)
     {
         Kind = kind;
         Gaussian = gaussian;
         LogError = logError;
         Distance = distance;
+        Neighbours = neighbours;
+        FittingScores = fittingScores;
     }
 
     public VaeAnomalyScoreKind Kind { get; }
@@ -27,6 +30,15 @@ internal sealed class AnomalyScoreFunction
     /// <summary>Mean and standard deviation of the log squared Mahalanobis distance of (μ, log σ²) on the fitting data (Combined).</summary>
     public Standardizer? Distance { get; }
 
+    /// <summary>The reference codes and whitening of <see cref="VaeAnomalyScoreKind.NearestNeighbors"/>.</summary>
+    public LatentNeighbors? Neighbours { get; }
+
+    /// <summary>
+    /// The fitting rows' scores to calibrate the threshold on, when they differ from scoring the fitting rows
+    /// through the pipeline (NearestNeighbors: each row left out of its own neighbours); null = score them.
+    /// </summary>
+    public double[]? FittingScores { get; }
+
     /// <summary>Weight of the latent evidence against the reconstruction evidence in the Combined score.</summary>
     public const double CombinedLatentWeight = CombinedScore.LatentWeight;
 
@@ -36,8 +48,8 @@ internal sealed class AnomalyScoreFunction
     /// <summary>True when the "error" the score reads is the reconstruction divergence rather than the raw error.</summary>
     public bool ErrorIsDivergence => Kind is VaeAnomalyScoreKind.ReconstructionDivergence or VaeAnomalyScoreKind.Combined;
     public bool NeedsKl => Kind is VaeAnomalyScoreKind.NegativeElbo;
-    public bool NeedsMu => Kind is VaeAnomalyScoreKind.Mahalanobis or VaeAnomalyScoreKind.Combined;
-    public bool NeedsLogVar => Kind is VaeAnomalyScoreKind.Combined;
+    public bool NeedsMu => Kind is VaeAnomalyScoreKind.Mahalanobis or VaeAnomalyScoreKind.Combined or VaeAnomalyScoreKind.NearestNeighbors;
+    public bool NeedsLogVar => Kind is VaeAnomalyScoreKind.Combined or VaeAnomalyScoreKind.NearestNeighbors;
 
     /// <summary>True when the score is an ONNX graph over the featurizer columns; otherwise it is their sum.</summary>
     public bool UsesGraph => NeedsMu;
@@ -46,8 +58,9 @@ internal sealed class AnomalyScoreFunction
     public static AnomalyScoreFunction Unfitted(VaeAnomalyScoreKind kind) => new(kind, null, null, null);
 
     /// <summary>Fits the statistics the kind needs to the fitting rows.</summary>
-    public static AnomalyScoreFunction Fit(VaeAnomalyScoreKind kind, AnomalyFeatures features, double shrinkage)
+    public static AnomalyScoreFunction Fit(VaeAnomalyScoreKind kind, AnomalyFeatures features, VaeAnomalyDetectorOptions options)
     {
+        double shrinkage = options.CovarianceShrinkage;
         if (kind is VaeAnomalyScoreKind.ReconstructionError or VaeAnomalyScoreKind.ReconstructionDivergence or VaeAnomalyScoreKind.NegativeElbo)
             return Unfitted(kind);
         if (kind == VaeAnomalyScoreKind.Mahalanobis)
@@ -55,6 +68,11 @@ internal sealed class AnomalyScoreFunction
 
         var codes = features.MuAndLogVar();
         int width = 2 * features.LatentDim;
+        if (kind == VaeAnomalyScoreKind.NearestNeighbors)
+        {
+            var neighbours = LatentNeighbors.Fit(codes, features.Rows, width, shrinkage, options.NeighborCount, options.MaxNeighborReferences);
+            return new AnomalyScoreFunction(kind, null, null, null, neighbours, neighbours.LeaveOneOutScores(codes, features.Rows));
+        }
         var gaussian = LatentGaussian.Fit(codes, features.Rows, width, shrinkage);
         var logError = new double[features.Rows];
         var logDistance = new double[features.Rows];
@@ -88,44 +106,36 @@ internal sealed class AnomalyScoreFunction
                 var code = new float[mu.Length + logVar.Length];
                 mu.CopyTo(code);
                 logVar.CopyTo(code.AsSpan(mu.Length));
+                if (Kind == VaeAnomalyScoreKind.NearestNeighbors)
+                    return Neighbours!.Score(code);
                 return LogError!.Apply(Math.Log(error)) + CombinedScore.LatentWeight * Distance!.Apply(Math.Log(Gaussian!.SquaredDistance(code)));
         }
     }
 
     /// <summary>
-    /// The ONNX graph: inputs μ [1, k] and, for Combined, log σ² [1, k] and the error [1, 1]; output the
+    /// The ONNX graph: inputs μ [1, k], for Combined and NearestNeighbors log σ² [1, k], for Combined the error [1, 1]; output the
     /// score [1]. A NaN score (μ of a row whose invalid pixels were not run through the model) becomes
     /// float.MaxValue, a maximal anomaly, never a silent "normal".
     /// </summary>
     public byte[] BuildGraph(string errorColumn, string muColumn, string logVarColumn, string scoreColumn)
     {
-        if (!UsesGraph || Gaussian is null)
+        if (!UsesGraph || (Gaussian is null && Neighbours is null))
             throw new InvalidOperationException($"Score kind {Kind} has no fitted graph.");
-        int width = Gaussian.Dimension;
         var g = new ScoreGraph();
-        string code;
-        if (Kind == VaeAnomalyScoreKind.Combined)
+        int k = (Gaussian?.Dimension ?? Neighbours!.Dimension) / (NeedsLogVar ? 2 : 1);
+        string code = g.Reshape(g.Input(muColumn, 1, k), 1, k);
+        if (NeedsLogVar)
+            code = g.Node("Concat", [code, g.Reshape(g.Input(logVarColumn, 1, k), 1, k)], null, ScoreGraph.IntAttribute("axis", 1));
+        string score;
+        if (Kind == VaeAnomalyScoreKind.NearestNeighbors)
         {
-            int k = width / 2;
-            string mu = g.Reshape(g.Input(muColumn, 1, k), 1, k);
-            string logVar = g.Reshape(g.Input(logVarColumn, 1, k), 1, k);
-            code = g.Node("Concat", [mu, logVar], null, ScoreGraph.IntAttribute("axis", 1));
+            score = Neighbours!.Graph(g, code);
         }
         else
         {
-            code = g.Reshape(g.Input(muColumn, 1, width), 1, width);
+            string white = Gaussian!.WhitenGraph(g, code);
+            score = g.SumAll(g.Node("Mul", [white, white]));
         }
-        var mean = new float[width];
-        var whitening = new float[width * width];
-        for (int i = 0; i < width; i++)
-        {
-            mean[i] = (float)Gaussian.Mean[i];
-            for (int j = 0; j < width; j++)
-                whitening[i * width + j] = (float)Gaussian.Whitening[i, j];
-        }
-        string centered = g.Node("Sub", [code, g.Constant(mean, 1, width)]);
-        string white = g.Node("MatMul", [centered, g.Constant(whitening, width, width)]);
-        string score = g.SumAll(g.Node("Mul", [white, white]));
         if (Kind == VaeAnomalyScoreKind.Combined)
         {
             string error = g.Reshape(g.Input(errorColumn, 1, 1), 1, 1);

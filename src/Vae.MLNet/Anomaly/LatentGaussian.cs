@@ -78,16 +78,41 @@ internal sealed class LatentGaussian
     /// <summary>‖(μ − m)·W‖², accumulated in double.</summary>
     public double SquaredDistance(ReadOnlySpan<float> mu)
     {
-        int k = Dimension;
+        var white = new double[Dimension];
+        Whiten(mu, white);
         double total = 0;
+        foreach (double y in white)
+            total += y * y;
+        return total;
+    }
+
+    /// <summary>(μ − m)·W into <paramref name="white"/>, in double.</summary>
+    public void Whiten(ReadOnlySpan<float> mu, Span<double> white)
+    {
+        int k = Dimension;
         for (int c = 0; c < k; c++)
         {
             double y = 0;
             for (int j = 0; j < k; j++)
                 y += (mu[j] - Mean[j]) * Whitening[j, c];
-            total += y * y;
+            white[c] = y;
         }
-        return total;
+    }
+
+    /// <summary>(μ − m)·W in a score graph, for a row vector <paramref name="mu"/> [1, k]; returns [1, k].</summary>
+    public string WhitenGraph(ScoreGraph g, string mu)
+    {
+        int k = Dimension;
+        var mean = new float[k];
+        var whitening = new float[k * k];
+        for (int i = 0; i < k; i++)
+        {
+            mean[i] = (float)Mean[i];
+            for (int j = 0; j < k; j++)
+                whitening[i * k + j] = (float)Whitening[i, j];
+        }
+        string centered = g.Node("Sub", [mu, g.Constant(mean, 1, k)]);
+        return g.Node("MatMul", [centered, g.Constant(whitening, k, k)]);
     }
 
     private static double[,] Cholesky(double[,] a)

@@ -70,6 +70,23 @@ internal sealed class ScoreGraph
     /// <summary>Σ of all elements of <paramref name="value"/>, kept as [1, 1].</summary>
     public string SumAll(string value) => Node("ReduceSum", [value], null, IntAttribute("keepdims", 1));
 
+    /// <summary>The <paramref name="k"/> smallest values along the last axis of <paramref name="value"/> (ascending).</summary>
+    public string TopKSmallest(string value, int k)
+    {
+        string kName = Fresh("k");
+        var tensor = new TensorProto { Name = kName, DataType = (int)TensorProto.Types.DataType.Int64 };
+        tensor.Dims.Add(1);
+        tensor.Int64Data.Add(k);
+        _graph.Initializer.Add(tensor);
+        string values = Fresh("topk_values");
+        var node = new NodeProto { OpType = "TopK", Name = Fresh("node_TopK") };
+        node.Input.AddRange([value, kName]);
+        node.Output.AddRange([values, Fresh("topk_indices")]);
+        node.Attribute.AddRange([IntAttribute("largest", 0), IntAttribute("sorted", 1), IntAttribute("axis", -1)]);
+        _graph.Node.Add(node);
+        return values;
+    }
+
     /// <summary>The serialized model.</summary>
     public byte[] ToBytes()
     {

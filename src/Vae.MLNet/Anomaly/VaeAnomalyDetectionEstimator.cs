@@ -67,12 +67,14 @@ public sealed class VaeAnomalyDetectionEstimator : IEstimator<VaeAnomalyDetectio
             throw new InvalidOperationException(
                 $"Cannot fit the VAE anomaly detector on an empty data view (0 rows in column '{_options.InputColumnName}'); expected at least one row.");
         var cached = FeatureReader.ToDataView(_ml, features);
-        function = AnomalyScoreFunction.Fit(_options.ScoreKind, features, _options.CovarianceShrinkage);
+        function = AnomalyScoreFunction.Fit(_options.ScoreKind, features, _options);
 
         var scoreVector = ScoreVectorTransformer(function, cached);
         var withVector = scoreVector.Transform(cached);
         var scorer = IdentityThresholdScorer.Create(_ml, AnomalyColumns.ScoreVector, ScoreVectorWidth(function), 0f);
-        var scores = _ml.Data.CreateEnumerable<ScoreRow>(scorer.Transform(withVector), reuseRowObject: true).Select(r => r.Score).ToArray();
+        var scores = function.FittingScores is { } fittingScores
+            ? fittingScores.Select(s => (float)s).ToArray()
+            : _ml.Data.CreateEnumerable<ScoreRow>(scorer.Transform(withVector), reuseRowObject: true).Select(r => r.Score).ToArray();
         var (threshold, rule) = Calibrate(scores);
         scorer = IdentityThresholdScorer.WithThreshold(_ml, scorer, threshold);
 
@@ -117,10 +119,17 @@ public sealed class VaeAnomalyDetectionEstimator : IEstimator<VaeAnomalyDetectio
             VaeAnomalyScoreKind.NegativeElbo => _ml.Transforms.Concatenate(AnomalyColumns.ScoreVector, AnomalyColumns.Error, AnomalyColumns.Kl),
             _ => _ml.Transforms.ApplyOnnxModel(
                 [AnomalyColumns.ScoreVector],
-                function.NeedsLogVar ? [AnomalyColumns.Mu, AnomalyColumns.LogVar, AnomalyColumns.Error] : [AnomalyColumns.Mu],
+                [.. GraphInputs(function)],
                 new MemoryStream(function.BuildGraph(AnomalyColumns.Error, AnomalyColumns.Mu, AnomalyColumns.LogVar, AnomalyColumns.ScoreVector))),
         };
         return estimator.Fit(features);
+    }
+
+    private static IEnumerable<string> GraphInputs(AnomalyScoreFunction function)
+    {
+        yield return AnomalyColumns.Mu;
+        if (function.NeedsLogVar) yield return AnomalyColumns.LogVar;
+        if (function.NeedsError) yield return AnomalyColumns.Error;
     }
 
     private static int ScoreVectorWidth(AnomalyScoreFunction function) => function.Kind == VaeAnomalyScoreKind.NegativeElbo ? 2 : 1;

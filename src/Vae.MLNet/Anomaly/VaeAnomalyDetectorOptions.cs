@@ -31,11 +31,24 @@ public sealed class VaeAnomalyDetectorOptions
     public double? FalsePositiveRate;
 
     /// <summary>
-    /// Shrinkage λ of the latent covariance used by <see cref="VaeAnomalyScoreKind.Mahalanobis"/> and
-    /// <see cref="VaeAnomalyScoreKind.Combined"/>: Σ = (1−λ)·S + λ·(tr S / k)·I. In [0, 1); keeps Σ
+    /// Shrinkage λ of the latent covariance used by <see cref="VaeAnomalyScoreKind.Mahalanobis"/>,
+    /// <see cref="VaeAnomalyScoreKind.Combined"/> and <see cref="VaeAnomalyScoreKind.NearestNeighbors"/> (whitening): Σ = (1−λ)·S + λ·(tr S / k)·I. In [0, 1); keeps Σ
     /// invertible when the fitting data is small or μ has near-constant directions.
     /// </summary>
     public double CovarianceShrinkage = 0.01;
+
+    /// <summary>
+    /// k of <see cref="VaeAnomalyScoreKind.NearestNeighbors"/>: how many nearest fitting codes are averaged.
+    /// Positive; the fitting data needs more rows than this.
+    /// </summary>
+    public int NeighborCount = 10;
+
+    /// <summary>
+    /// At most this many fitting codes are kept as neighbours by <see cref="VaeAnomalyScoreKind.NearestNeighbors"/>
+    /// (a seeded subsample beyond it). They are stored in the model (2k floats each) and every scored row
+    /// is compared with all of them, so this bounds the saved size and the cost per row.
+    /// </summary>
+    public int MaxNeighborReferences = 10_000;
 
     /// <summary>Rows per ONNX Runtime call of the featurizer.</summary>
     public int BatchSize = 256;
@@ -70,6 +83,11 @@ public sealed class VaeAnomalyDetectorOptions
         if (!(CovarianceShrinkage >= 0 && CovarianceShrinkage < 1))
             throw new ArgumentOutOfRangeException(nameof(CovarianceShrinkage), CovarianceShrinkage,
                 $"VaeAnomalyDetectorOptions.CovarianceShrinkage must be in [0, 1); got {CovarianceShrinkage}.");
+        if (NeighborCount <= 0)
+            throw new ArgumentOutOfRangeException(nameof(NeighborCount), NeighborCount, $"VaeAnomalyDetectorOptions.NeighborCount must be positive; got {NeighborCount}.");
+        if (MaxNeighborReferences <= NeighborCount)
+            throw new ArgumentOutOfRangeException(nameof(MaxNeighborReferences), MaxNeighborReferences,
+                $"VaeAnomalyDetectorOptions.MaxNeighborReferences must be larger than NeighborCount ({NeighborCount}); got {MaxNeighborReferences}.");
         if (BatchSize <= 0)
             throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, $"VaeAnomalyDetectorOptions.BatchSize must be positive; got {BatchSize}.");
         if (IntraOpNumThreads is <= 0)

@@ -46,9 +46,22 @@ public enum VaeAnomalyScoreKind
     /// code (μ, log σ²) to the Gaussian fitted on the codes of the fitting data and z(·) standardises by the
     /// fitting data's mean and standard deviation. Both evidences land on one scale; including log σ² lets
     /// the encoder's uncertainty count (unfamiliar images get unusual posterior widths). Use it for
-    /// one-class / novelty detection when you do not know which kind of anomaly to expect; it is the
-    /// strongest kind on the one-class Fashion-MNIST benchmark (see <see cref="OneClassBenchmark"/>).
-    /// Needs clean fitting data with positive divergences.
+    /// one-class / novelty detection when you do not know which kind of anomaly to expect and want both
+    /// pixel and latent evidence. Needs clean fitting data with positive divergences.
     /// </summary>
     Combined,
+
+    /// <summary>
+    /// The mean squared distance of the code (μ, log σ²) to its <see cref="VaeAnomalyDetectorOptions.NeighborCount"/>
+    /// nearest codes of the fitting data, after whitening all codes by their shrunk covariance (a
+    /// Mahalanobis k-nearest-neighbour distance). Where <see cref="Mahalanobis"/> and <see cref="Combined"/>
+    /// fit one Gaussian, this follows normal data whose codes form several clusters (a class of several
+    /// shapes); it is the strongest kind on the one-class Fashion-MNIST benchmark (see <see cref="OneClassBenchmark"/>).
+    /// Use it for semantic (one-class, novelty) detection with clean fitting data. The fitting codes (up to
+    /// <see cref="VaeAnomalyDetectorOptions.MaxNeighborReferences"/>) are stored in the model, and the
+    /// threshold is calibrated on leave-one-out scores of the fitting rows (each left out of its own
+    /// neighbours), as a new image sees them; scoring the fitting rows themselves gives lower scores.
+    /// Works with encoder-only models (no reconstruction needed).
+    /// </summary>
+    NearestNeighbors,
 }

@@ -10,6 +10,7 @@ public sealed class EvaluateTests
     [Theory]
     [InlineData(VaeAnomalyScoreKind.ReconstructionError)]
     [InlineData(VaeAnomalyScoreKind.Combined)]
+    [InlineData(VaeAnomalyScoreKind.NearestNeighbors)]
     public void Evaluate_auc_equals_the_brute_force_pairwise_count(VaeAnomalyScoreKind kind)
     {
         var ml = new MLContext(seed: 1);

@@ -25,7 +25,7 @@ public sealed class OneClassBenchmarkTests
         var result = benchmark.Run(Trainer, classes: [0, 1]);
 
         Assert.Equal([0, 1], result.Classes);
-        Assert.Equal(["ReconstructionError", "ReconstructionDivergence", "NegativeElbo", "Mahalanobis", "Combined", OneClassBenchmark.PcaMethod], result.Methods);
+        Assert.Equal(["ReconstructionError", "ReconstructionDivergence", "NegativeElbo", "Mahalanobis", "Combined", "NearestNeighbors", OneClassBenchmark.PcaMethod], result.Methods);
         Assert.Equal(
             new[] { 0, 1 }.Select(c => (c, TestData.Labels(0, trainCount).Count(l => l == c))),
             calls);

@@ -101,18 +101,11 @@ public sealed class ScoreMatchesOrtTests
     /// <summary>Textbook: mean, sample covariance, shrinkage, Gauss–Jordan inverse, dᵀΣ⁻¹d.</summary>
     internal static double[] NaiveMahalanobis(float[][] mu, double shrinkage)
     {
-        int n = mu.Length, k = mu[0].Length;
-        var mean = Enumerable.Range(0, k).Select(j => mu.Average(m => (double)m[j])).ToArray();
-        var cov = new double[k, k];
-        for (int a = 0; a < k; a++)
-            for (int b = 0; b < k; b++)
-                cov[a, b] = mu.Sum(m => (m[a] - mean[a]) * (m[b] - mean[b])) / (n - 1);
-        double average = Enumerable.Range(0, k).Sum(j => cov[j, j]) / k;
-        for (int a = 0; a < k; a++)
-            for (int b = 0; b < k; b++)
-                cov[a, b] = (1 - shrinkage) * cov[a, b] + (a == b ? shrinkage * average : 0);
-        var inv = Invert(cov);
-        return mu.Select(m =>
+        var codes = mu.Select(m => m.Select(v => (double)v).ToArray()).ToArray();
+        int k = codes[0].Length;
+        var mean = Enumerable.Range(0, k).Select(j => codes.Average(m => m[j])).ToArray();
+        var inv = Invert(ShrunkCovariance(codes, shrinkage));
+        return codes.Select(m =>
         {
             double s = 0;
             for (int a = 0; a < k; a++)
@@ -122,6 +115,22 @@ public sealed class ScoreMatchesOrtTests
         }).ToArray();
     }
 
+    /// <summary>Sample covariance shrunk toward its average variance: (1−λ)·S + λ·(tr S / k)·I.</summary>
+    internal static double[,] ShrunkCovariance(double[][] codes, double shrinkage)
+    {
+        int n = codes.Length, k = codes[0].Length;
+        var mean = Enumerable.Range(0, k).Select(j => codes.Average(m => m[j])).ToArray();
+        var cov = new double[k, k];
+        for (int a = 0; a < k; a++)
+            for (int b = 0; b < k; b++)
+                cov[a, b] = codes.Sum(m => (m[a] - mean[a]) * (m[b] - mean[b])) / (n - 1);
+        double average = Enumerable.Range(0, k).Sum(j => cov[j, j]) / k;
+        for (int a = 0; a < k; a++)
+            for (int b = 0; b < k; b++)
+                cov[a, b] = (1 - shrinkage) * cov[a, b] + (a == b ? shrinkage * average : 0);
+        return cov;
+    }
+
     internal static double[] ZScores(double[] x)
     {
         double mean = x.Average();
@@ -129,7 +138,7 @@ public sealed class ScoreMatchesOrtTests
         return x.Select(v => (v - mean) / std).ToArray();
     }
 
-    private static double[,] Invert(double[,] a)
+    internal static double[,] Invert(double[,] a)
     {
         int k = a.GetLength(0);
         var m = new double[k, 2 * k];
