@@ -41,6 +41,7 @@ internal static class AnomalyStep
             Evaluate(ml, "VAE reconstruction error", () => ml.AnomalyDetection.Trainers.Vae(model, DemoDataView.Pixels).Fit(trainView), testView),
             Evaluate(ml, "VAE reconstruction divergence", () => Vae(ml, model, VaeAnomalyScoreKind.ReconstructionDivergence).Fit(trainView), testView),
             Evaluate(ml, "VAE combined (divergence + latent distance)", () => Vae(ml, model, VaeAnomalyScoreKind.Combined).Fit(trainView), testView),
+            Evaluate(ml, "VAE latent nearest neighbours", () => Vae(ml, model, VaeAnomalyScoreKind.NearestNeighbors).Fit(trainView), testView),
             Evaluate(ml, "RandomizedPca on raw pixels", () => ml.AnomalyDetection.Trainers.RandomizedPca(DemoDataView.Pixels, rank: 20, seed: options.Seed).Fit(trainView), testView),
         };
         return new AnomalyOutcome(vae, detectors, data.Test.Labels.Count(l => l == anomaly));

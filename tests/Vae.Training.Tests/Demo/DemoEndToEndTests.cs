@@ -49,7 +49,7 @@ public sealed class DemoEndToEndTests : IDisposable
             Assert.InRange(c.Nmi, 0.0, 1.0);
             Assert.Contains(c.Nmi.ToString("F4", CultureInfo.InvariantCulture), markdown, StringComparison.Ordinal);
         }
-        Assert.Equal(["VAE reconstruction error", "VAE reconstruction divergence", "VAE combined (divergence + latent distance)", "RandomizedPca on raw pixels"],
+        Assert.Equal(["VAE reconstruction error", "VAE reconstruction divergence", "VAE combined (divergence + latent distance)", "VAE latent nearest neighbours", "RandomizedPca on raw pixels"],
             report.AnomalyDetectors.Select(a => a.Detector));
         foreach (var a in report.AnomalyDetectors)
         {
