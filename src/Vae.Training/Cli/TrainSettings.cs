@@ -17,6 +17,8 @@ internal sealed class TrainSettings
         Description = "Hidden widths (mlp) or conv channels (conv), comma-separated, e.g. 400 or 512,256. Default: 400 (mlp), 32,64 (conv).",
         HelpName = "N[,N...]",
     };
+    public Option<int> ConvDense { get; } = CliOptions.Int("--conv-dense", "Width of the conv VAE's dense layer between the convolutions and z (ignored for mlp).", 256);
+    public Option<int> ConvDepth { get; } = CliOptions.Int("--conv-depth", "Extra 3x3 convolutions per resolution below the input's, encoder and decoder (ignored for mlp).", 0, min: 0, max: 16);
     public Option<string> Likelihood { get; } = CliOptions.Choice("--likelihood", "Decoder likelihood p(x|z)", "bernoulli", "bernoulli", "gaussian");
     public Option<double> Sigma { get; } = CliOptions.Double("--sigma", "σ of the Gaussian likelihood (ignored for bernoulli).", 0.1, 0, minExclusive: true);
     public Option<double> Beta { get; } = CliOptions.Double("--beta", "KL weight β (1 = the ELBO, >1 = β-VAE).", 1.0, 0);
@@ -42,7 +44,7 @@ internal sealed class TrainSettings
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Arch, Latent, Hidden, Likelihood, Sigma, Beta, Warmup, FreeBits, Epochs, BatchSize, LearningRate, Seed, Threads })
+        foreach (var option in new Option[] { Arch, Latent, Hidden, ConvDense, ConvDepth, Likelihood, Sigma, Beta, Warmup, FreeBits, Epochs, BatchSize, LearningRate, Seed, Threads })
             command.Options.Add(option);
     }
 
@@ -52,7 +54,11 @@ internal sealed class TrainSettings
         int[] hidden = ParseHidden(parse.GetValue(Hidden)) ?? Array.Empty<int>();
         int latent = parse.GetValue(Latent);
         return parse.GetValue(Arch) == "conv"
-            ? VaeArchitecture.Conv(images.Channels, images.Height, images.Width, latent, hidden)
+            ? (VaeArchitecture.Conv(images.Channels, images.Height, images.Width, latent, hidden) with
+            {
+                ConvDense = parse.GetValue(ConvDense),
+                ConvDepth = parse.GetValue(ConvDepth),
+            }).Validated()
             : VaeArchitecture.Mlp(images.Channels, images.Height, images.Width, latent, hidden);
     }
 

@@ -96,6 +96,7 @@ public sealed class VaeNetwork : Module<Tensor, (Tensor Mu, Tensor LogVar, Tenso
             layers.Add(($"conv{i}", Conv2d(channels, a.Hidden[i], kernel_size: 4, stride: 2, padding: 1)));
             layers.Add(($"relu{i}", ReLU()));
             channels = a.Hidden[i];
+            AddRefinements(layers, $"conv{i}", channels, a.ConvDepth);
         }
         var (h, w) = a.ConvBottleneck;
         layers.Add(("flatten", Flatten()));
@@ -118,11 +119,26 @@ public sealed class VaeNetwork : Module<Tensor, (Tensor Mu, Tensor LogVar, Tenso
         };
         for (int i = a.Hidden.Length - 1; i >= 0; i--)
         {
+            AddRefinements(layers, $"deconv{a.Hidden.Length - 1 - i}", channels, a.ConvDepth);
             int outChannels = i == 0 ? a.Channels : a.Hidden[i - 1];
             layers.Add(($"deconv{a.Hidden.Length - 1 - i}", ConvTranspose2d(channels, outChannels, kernel_size: 4, stride: 2, padding: 1)));
             if (i > 0) layers.Add(($"relu_deconv{a.Hidden.Length - 1 - i}", ReLU()));
             channels = outChannels;
         }
         return Sequential(layers);
+    }
+
+    /// <summary>
+    /// <paramref name="depth"/> 3×3 stride-1 convolutions (+ReLU) that keep size and channels: more
+    /// computation per resolution without more downsampling. Only below the input resolution, where they
+    /// are cheap (a 28×28 stage would cost several times the whole network).
+    /// </summary>
+    private static void AddRefinements(List<(string, Module<Tensor, Tensor>)> layers, string stage, int channels, int depth)
+    {
+        for (int d = 0; d < depth; d++)
+        {
+            layers.Add(($"{stage}_refine{d}", Conv2d(channels, channels, kernel_size: 3, stride: 1, padding: 1)));
+            layers.Add(($"{stage}_refine{d}_relu", ReLU()));
+        }
     }
 }

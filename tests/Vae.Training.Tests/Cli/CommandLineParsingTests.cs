@@ -19,6 +19,8 @@ public class CommandLineParsingTests
         AssertUsageError(CliRunner.Run("train", "--epochs", "0"), "--epochs must be in 1..100000, got 0");
         AssertUsageError(CliRunner.Run("train", "--lr", "-1"), "--lr must be > 0", "-1");
         AssertUsageError(CliRunner.Run("train", "--beta", "NaN"), "--beta");
+        AssertUsageError(CliRunner.Run("train", "--conv-depth", "-1"), "--conv-depth must be in 0..16, got -1");
+        AssertUsageError(CliRunner.Run("train", "--conv-dense", "0"), "--conv-dense must be ≥ 1, got 0");
     }
 
     [Fact]

@@ -69,6 +69,24 @@ public sealed class VaeOnnxExporterTests : IDisposable
         AssertClose(ClosedFormKl(ToArray(mu), ToArray(logVar), a.LatentDim), outputs[VaeContract.Kl].Values, "kl", relative: true);
     }
 
+    [Fact]
+    public void ConvWithRefinementLayersMatchesTorchSharp()
+    {
+        using var scope = NewDisposeScope();
+        using var network = TinyNetwork(VaeKind.Conv, convDepth: 2);
+        var files = VaeOnnxExporter.Export(network, Info(VaeLikelihood.Bernoulli), _folder);
+        const int batch = 16;
+        float[] pixels = Pixels(batch);
+        var outputs = Run(files.VaeModelPath, VaeContract.ImageInput, pixels, [batch, 1, 28, 28]);
+        Tensor mu, logVar, logits;
+        using (no_grad()) (mu, logVar, logits) = network.forward(tensor(pixels, [batch, 1, 28, 28]));
+        AssertClose(ToArray(mu), outputs[VaeContract.Mu].Values, "mu");
+        AssertClose(ToArray(logVar), outputs[VaeContract.LogVar].Values, "logvar");
+        AssertClose(ToArray(logits.sigmoid()), outputs[VaeContract.Reconstruction].Values, "reconstruction");
+        using var exported = VaeModel.Load(files.VaeModelPath);
+        Assert.Contains(";depth=2", exported.Architecture, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(VaeKind.Mlp, VaeLikelihood.Bernoulli)]
     [InlineData(VaeKind.Conv, VaeLikelihood.Bernoulli)]

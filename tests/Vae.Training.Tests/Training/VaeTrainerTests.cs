@@ -1,4 +1,5 @@
 using Vae.MLNet;
+using Vae.Training.Model;
 using Vae.Training.Training;
 
 namespace Vae.Training.Tests.Training;
@@ -212,6 +213,24 @@ public sealed class VaeTrainerTests : IDisposable
         using var resumed = VaeTrainer.Resume(checkpoint, o => o with { Epochs = 2 });
         var e = Assert.Throws<InvalidOperationException>(() => resumed.Train(TinyTraining.Validation));
         Assert.Contains("same training data", e.Message);
+    }
+
+    [Fact]
+    public void ConvCheckpointKeepsDenseWidthAndDepthAndResumesTheSameWeights()
+    {
+        var architecture = new VaeArchitecture(VaeKind.Conv, 1, 28, 28, LatentDim: 2, Hidden: [4, 8], ConvDense: 16, ConvDepth: 2).Validated();
+        float[][] weights;
+        using (var trainer = new VaeTrainer(architecture, TinyTraining.Options(epochs: 1, output: _dir)))
+        {
+            trainer.Train(TinyTraining.Train);
+            weights = TinyTraining.Weights(trainer);
+            // Two 3×3 refinements per resolution (14×14, 7×7), in the encoder and the decoder: 8 extra convolutions.
+            Assert.Equal(8, trainer.Network.named_modules().Count(m => m.name.Contains("_refine", StringComparison.Ordinal) && m.module is TorchSharp.Modules.Conv2d));
+        }
+        using var resumed = VaeTrainer.Resume(Path.Combine(_dir, VaeTrainer.CheckpointFileName));
+        Assert.Equal(architecture.ToString(), resumed.Network.Architecture.ToString());
+        Assert.Contains(";dense=16;depth=2", architecture.ToString(), StringComparison.Ordinal);
+        TinyTraining.AssertBitIdentical(weights, TinyTraining.Weights(resumed));
     }
 
     [Fact]
