@@ -25,7 +25,8 @@ public static class DownstreamTasks
         {
             "lbfgs" => ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(LabelKey, Features),
             "fasttree" => ml.MulticlassClassification.Trainers.OneVersusAll(ml.BinaryClassification.Trainers.FastTree(labelColumnName: LabelKey, featureColumnName: Features), LabelKey),
-            _ => throw new ArgumentException($"Unknown classifier '{classifier}': expected lbfgs or fasttree.", nameof(classifier)),
+            "lightgbm" => ml.MulticlassClassification.Trainers.LightGbm(LabelKey, Features),
+            _ => throw new ArgumentException($"Unknown classifier '{classifier}': expected lbfgs, fasttree or lightgbm.", nameof(classifier)),
         };
         var pipeline = ml.Transforms.Conversion.MapValueToKey(LabelKey, LabeledImageRow.LabelColumn)
             .Append(ml.Transforms.NormalizeMeanVariance(Features, featureColumn))

@@ -23,7 +23,7 @@ public sealed record ReportOptions
     public int Epochs { get; init; } = 10;
     /// <summary>KL weight β of the quality runs' VAEs (1 = the ELBO; the −ELBO is always reported with β = 1).</summary>
     public double Beta { get; init; } = 1.0;
-    /// <summary>The multiclass trainer of the quality runs, on μ and on raw pixels alike: lbfgs (maximum entropy) or fasttree (one-versus-all).</summary>
+    /// <summary>The multiclass trainer of the quality runs, on μ and on raw pixels alike: lbfgs (maximum entropy), fasttree (one-versus-all) or lightgbm (multiclass).</summary>
     public string Classifier { get; init; } = "lbfgs";
     /// <summary>Latent size of the quality runs' VAEs; null = the architecture's default.</summary>
     public int? Latent { get; init; }
@@ -86,7 +86,7 @@ public sealed record ReportOptions
                 "--reps" => o with { Repetitions = NextInt() },
                 "--latency-calls" => o with { LatencyCalls = NextInt() },
                 _ => throw new ArgumentException(
-                    $"Unknown argument '{args[i]}'. Expected --report [--quality [--epochs N] [--models mlp,conv] [--beta X] [--latent K] [--classifier lbfgs|fasttree]] [--no-raw-baseline] [--one-class [--one-class-model mlp|conv[:k[:widths]]] [--one-class-batch N]] [--one-class-validation DIR] [--quality-only] [--one-class-only] " +
+                    $"Unknown argument '{args[i]}'. Expected --report [--quality [--epochs N] [--models mlp,conv] [--beta X] [--latent K] [--classifier lbfgs|fasttree|lightgbm]] [--no-raw-baseline] [--one-class [--one-class-model mlp|conv[:k[:widths]]] [--one-class-batch N]] [--one-class-validation DIR] [--quality-only] [--one-class-only] " +
                     "[--torch-threads N] [--ort-threads N] [--batch-size N] [--train-steps N] [--reps N] [--latency-calls N]."),
             };
         }
