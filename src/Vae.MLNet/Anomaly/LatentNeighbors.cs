@@ -135,6 +135,9 @@ internal sealed class LatentNeighbors
         string squared = g.Node("Sub", [g.Node("Add", [whiteNorm, g.Constant(referenceNorms, 1, n)]), g.Node("Mul", [cross, g.Constant([2f], 1, 1)])]);
         squared = g.Node("Max", [squared, g.Constant([0f], 1, 1)]);
         string nearest = g.TopKSmallest(squared, Neighbours);
-        return g.Node("ReduceMean", [nearest], null, ScoreGraph.IntAttribute("keepdims", 1));
+        string score = g.Node("ReduceMean", [nearest], null, ScoreGraph.IntAttribute("keepdims", 1));
+        // + 0·‖y‖²: a NaN code (a row with invalid pixels) stays NaN, whatever Max and TopK make of NaN distances,
+        // so the caller's NaN → maximal-anomaly rule sees it.
+        return g.Node("Add", [score, g.Node("Mul", [whiteNorm, g.Constant([0f], 1, 1)])]);
     }
 }

@@ -110,7 +110,7 @@ public sealed class BadInputTests
         badRows[7].Pixels[100] = float.NaN;
         var bad = ml.Data.LoadFromEnumerable(badRows);
 
-        foreach (var kind in new[] { VaeAnomalyScoreKind.ReconstructionError, VaeAnomalyScoreKind.Combined })
+        foreach (var kind in new[] { VaeAnomalyScoreKind.ReconstructionError, VaeAnomalyScoreKind.Combined, VaeAnomalyScoreKind.Mahalanobis, VaeAnomalyScoreKind.NearestNeighbors })
         {
             var strict = ml.AnomalyDetection.Trainers.Vae(AnomalyTestSupport.Options(kind, 0.1), model).Fit(fit);
             // ML.NET's parallel cursors wrap it in InvalidOperationExceptions; the featurizer's message is innermost.
