@@ -224,6 +224,12 @@ public sealed class BadInputTests : IDisposable
         yield return Case<InvalidDataException>("featurizer pixels in 0..255 instead of [0, 1]", () => Featurize(Scaled(255f)), "'Image'", "[0, 1]");
         yield return Case<InvalidOperationException>("detector Mahalanobis fitted on one row",
             () => Detect(Good(1), options: Detector(o => o.ScoreKind = VaeAnomalyScoreKind.Mahalanobis)), "1");
+        yield return Case<InvalidOperationException>("detector NearestNeighbors fitted on no more rows than NeighborCount",
+            () => Detect(Good(4), options: Detector(o => { o.ScoreKind = VaeAnomalyScoreKind.NearestNeighbors; o.NeighborCount = 4; })), "NeighborCount", "5", "got 4");
+        yield return Case<ArgumentOutOfRangeException>("detector NeighborCount 0",
+            () => _ml.AnomalyDetection.Trainers.Vae(Detector(o => o.NeighborCount = 0), _model), "NeighborCount", "positive", "0");
+        yield return Case<ArgumentOutOfRangeException>("detector MaxNeighborReferences not above NeighborCount",
+            () => _ml.AnomalyDetection.Trainers.Vae(Detector(o => o.MaxNeighborReferences = 10), _model), "MaxNeighborReferences", "NeighborCount", "10");
         yield return Case<ArgumentOutOfRangeException>("detector WithThreshold(NaN)", () => { using var d = _ml.AnomalyDetection.Trainers.Vae(Detector(), _model).Fit(Good()); d.WithThreshold(float.NaN); }, "threshold", "finite");
         yield return Case<ArgumentOutOfRangeException>("detector WithThreshold(-Inf)", () => { using var d = _ml.AnomalyDetection.Trainers.Vae(Detector(), _model).Fit(Good()); d.WithThreshold(float.NegativeInfinity); }, "threshold", "finite");
         var disposedDetector = _ml.AnomalyDetection.Trainers.Vae(Detector(), _model).Fit(Good());
