@@ -16,7 +16,7 @@ public enum VaeKind
 /// metadata (<c>vae.architecture</c>). <paramref name="Hidden"/> holds the hidden layer widths for
 /// <see cref="VaeKind.Mlp"/> and the convolution channels for <see cref="VaeKind.Conv"/>.
 /// </summary>
-public sealed record VaeArchitecture(VaeKind Kind, int Channels, int Height, int Width, int LatentDim, int[] Hidden, int ConvDense = 256, int ConvDepth = 0)
+public sealed record VaeArchitecture(VaeKind Kind, int Channels, int Height, int Width, int LatentDim, int[] Hidden, int ConvDense = 256, int ConvDepth = 0, int ConvHead = 0)
 {
     /// <summary>Pixels per image, C·H·W.</summary>
     public int PixelCount => Channels * Height * Width;
@@ -48,6 +48,8 @@ public sealed record VaeArchitecture(VaeKind Kind, int Channels, int Height, int
                 throw new ArgumentException($"Dense width must be positive, got {ConvDense}.");
             if (ConvDepth < 0)
                 throw new ArgumentException($"Conv depth (extra 3x3 layers per resolution) must be 0 or more, got {ConvDepth}.");
+            if (ConvHead < 0)
+                throw new ArgumentException($"Conv head width (channels of the decoder's full-resolution 3x3 layer) must be 0 (off) or more, got {ConvHead}.");
         }
         return this;
     }
@@ -57,5 +59,5 @@ public sealed record VaeArchitecture(VaeKind Kind, int Channels, int Height, int
 
     /// <summary>Text form for metadata and logs, e.g. <c>mlp:400 1x28x28 k=20</c>.</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"{Kind.ToString().ToLowerInvariant()}:{string.Join(",", Hidden)}{(Kind == VaeKind.Conv ? $";dense={ConvDense}" : "")}{(Kind == VaeKind.Conv && ConvDepth > 0 ? $";depth={ConvDepth}" : "")} {Channels}x{Height}x{Width} k={LatentDim}");
+        $"{Kind.ToString().ToLowerInvariant()}:{string.Join(",", Hidden)}{(Kind == VaeKind.Conv ? $";dense={ConvDense}" : "")}{(Kind == VaeKind.Conv && ConvDepth > 0 ? $";depth={ConvDepth}" : "")}{(Kind == VaeKind.Conv && ConvHead > 0 ? $";head={ConvHead}" : "")} {Channels}x{Height}x{Width} k={LatentDim}");
 }

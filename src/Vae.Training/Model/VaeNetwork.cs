@@ -120,11 +120,16 @@ public sealed class VaeNetwork : Module<Tensor, (Tensor Mu, Tensor LogVar, Tenso
         for (int i = a.Hidden.Length - 1; i >= 0; i--)
         {
             AddRefinements(layers, $"deconv{a.Hidden.Length - 1 - i}", channels, a.ConvDepth);
-            int outChannels = i == 0 ? a.Channels : a.Hidden[i - 1];
+            bool last = i == 0;
+            int outChannels = !last ? a.Hidden[i - 1] : a.ConvHead > 0 ? a.ConvHead : a.Channels;
             layers.Add(($"deconv{a.Hidden.Length - 1 - i}", ConvTranspose2d(channels, outChannels, kernel_size: 4, stride: 2, padding: 1)));
-            if (i > 0) layers.Add(($"relu_deconv{a.Hidden.Length - 1 - i}", ReLU()));
+            if (!last || a.ConvHead > 0) layers.Add(($"relu_deconv{a.Hidden.Length - 1 - i}", ReLU()));
             channels = outChannels;
         }
+        // The head: a 3×3 layer at the input resolution, so each output pixel mixes a 3×3 neighbourhood of
+        // ConvHead features instead of being one linear read-out of a 2×2 patch of the last transposed conv.
+        if (a.ConvHead > 0)
+            layers.Add(("head", Conv2d(a.ConvHead, a.Channels, kernel_size: 3, stride: 1, padding: 1)));
         return Sequential(layers);
     }
 

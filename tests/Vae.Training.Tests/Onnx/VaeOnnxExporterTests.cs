@@ -69,11 +69,14 @@ public sealed class VaeOnnxExporterTests : IDisposable
         AssertClose(ClosedFormKl(ToArray(mu), ToArray(logVar), a.LatentDim), outputs[VaeContract.Kl].Values, "kl", relative: true);
     }
 
-    [Fact]
-    public void ConvWithRefinementLayersMatchesTorchSharp()
+    [Theory]
+    [InlineData(2, 0, ";depth=2")]
+    [InlineData(0, 6, ";head=6")]
+    [InlineData(1, 5, ";depth=1;head=5")]
+    public void ConvWithRefinementAndHeadLayersMatchesTorchSharp(int convDepth, int convHead, string architectureText)
     {
         using var scope = NewDisposeScope();
-        using var network = TinyNetwork(VaeKind.Conv, convDepth: 2);
+        using var network = TinyNetwork(VaeKind.Conv, convDepth: convDepth, convHead: convHead);
         var files = VaeOnnxExporter.Export(network, Info(VaeLikelihood.Bernoulli), _folder);
         const int batch = 16;
         float[] pixels = Pixels(batch);
@@ -84,7 +87,7 @@ public sealed class VaeOnnxExporterTests : IDisposable
         AssertClose(ToArray(logVar), outputs[VaeContract.LogVar].Values, "logvar");
         AssertClose(ToArray(logits.sigmoid()), outputs[VaeContract.Reconstruction].Values, "reconstruction");
         using var exported = VaeModel.Load(files.VaeModelPath);
-        Assert.Contains(";depth=2", exported.Architecture, StringComparison.Ordinal);
+        Assert.Contains(architectureText, exported.Architecture, StringComparison.Ordinal);
     }
 
     [Theory]

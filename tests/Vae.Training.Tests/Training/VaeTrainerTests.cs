@@ -216,9 +216,9 @@ public sealed class VaeTrainerTests : IDisposable
     }
 
     [Fact]
-    public void ConvCheckpointKeepsDenseWidthAndDepthAndResumesTheSameWeights()
+    public void ConvCheckpointKeepsDenseWidthDepthAndHeadAndResumesTheSameWeights()
     {
-        var architecture = new VaeArchitecture(VaeKind.Conv, 1, 28, 28, LatentDim: 2, Hidden: [4, 8], ConvDense: 16, ConvDepth: 2).Validated();
+        var architecture = new VaeArchitecture(VaeKind.Conv, 1, 28, 28, LatentDim: 2, Hidden: [4, 8], ConvDense: 16, ConvDepth: 2, ConvHead: 3).Validated();
         float[][] weights;
         using (var trainer = new VaeTrainer(architecture, TinyTraining.Options(epochs: 1, output: _dir)))
         {
@@ -226,10 +226,13 @@ public sealed class VaeTrainerTests : IDisposable
             weights = TinyTraining.Weights(trainer);
             // Two 3×3 refinements per resolution (14×14, 7×7), in the encoder and the decoder: 8 extra convolutions.
             Assert.Equal(8, trainer.Network.named_modules().Count(m => m.name.Contains("_refine", StringComparison.Ordinal) && m.module is TorchSharp.Modules.Conv2d));
+            // The head: the last transposed convolution widens to 3 channels at 28×28, a 3×3 convolution writes the image.
+            var head = Assert.Single(trainer.Network.named_modules(), m => m.name.EndsWith("head", StringComparison.Ordinal)).module;
+            Assert.Equal(new long[] { 1, 3, 3, 3 }, ((TorchSharp.Modules.Conv2d)head).weight!.shape);
         }
         using var resumed = VaeTrainer.Resume(Path.Combine(_dir, VaeTrainer.CheckpointFileName));
         Assert.Equal(architecture.ToString(), resumed.Network.Architecture.ToString());
-        Assert.Contains(";dense=16;depth=2", architecture.ToString(), StringComparison.Ordinal);
+        Assert.Contains(";dense=16;depth=2;head=3", architecture.ToString(), StringComparison.Ordinal);
         TinyTraining.AssertBitIdentical(weights, TinyTraining.Weights(resumed));
     }
 
