@@ -28,6 +28,7 @@ internal sealed class TrainSettings
     public Option<int> Epochs { get; }
     public Option<int> BatchSize { get; } = CliOptions.Int("--batch-size", "Images per optimiser step.", 128, max: 1 << 20);
     public Option<double> LearningRate { get; } = CliOptions.Double("--lr", "Adam learning rate.", 1e-3, 0, 10, minExclusive: true);
+    public Option<string> LearningRateSchedule { get; } = CliOptions.Choice("--lr-schedule", "Learning-rate schedule over the run: constant, or cosine decay to 0 by the last epoch", "constant", "constant", "cosine");
     public Option<int> Seed { get; } = CliOptions.Int("--seed", "Seed for weights, shuffling, noise and data splits (same seed, same result).", 0, min: 0);
     public Option<int> Threads { get; } = CliOptions.Int("--threads", "CPU threads for TorchSharp (default: the number of cores).", Environment.ProcessorCount, max: 1024);
 
@@ -45,7 +46,7 @@ internal sealed class TrainSettings
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Arch, Latent, Hidden, ConvDense, ConvDepth, ConvHead, Likelihood, Sigma, Beta, Warmup, FreeBits, Epochs, BatchSize, LearningRate, Seed, Threads })
+        foreach (var option in new Option[] { Arch, Latent, Hidden, ConvDense, ConvDepth, ConvHead, Likelihood, Sigma, Beta, Warmup, FreeBits, Epochs, BatchSize, LearningRate, LearningRateSchedule, Seed, Threads })
             command.Options.Add(option);
     }
 
@@ -70,6 +71,7 @@ internal sealed class TrainSettings
         Epochs = parse.GetValue(Epochs),
         BatchSize = parse.GetValue(BatchSize),
         LearningRate = parse.GetValue(LearningRate),
+        LearningRateSchedule = parse.GetValue(LearningRateSchedule) == "cosine" ? Training.LearningRateSchedule.Cosine : Training.LearningRateSchedule.Constant,
         Seed = parse.GetValue(Seed),
         Likelihood = parse.GetValue(Likelihood) == "gaussian" ? VaeLikelihood.Gaussian : VaeLikelihood.Bernoulli,
         GaussianSigma = parse.GetValue(Sigma),

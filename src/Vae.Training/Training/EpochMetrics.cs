@@ -30,6 +30,8 @@ public sealed record EpochMetrics
     public int? ActiveUnits { get; init; }
     /// <summary>KL warm-up factor at the end of the epoch (multiplies β).</summary>
     public double KlWarmupFactor { get; init; }
+    /// <summary>Adam learning rate of the epoch's last step (changes over the run under a schedule).</summary>
+    public double LearningRate { get; init; }
     /// <summary>σ of the Gaussian likelihood after the epoch (null for Bernoulli).</summary>
     public double? GaussianSigma { get; init; }
     /// <summary>Training throughput of this epoch (optimiser steps only, evaluation excluded).</summary>

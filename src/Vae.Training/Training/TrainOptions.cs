@@ -15,6 +15,8 @@ public sealed record TrainOptions
     public int BatchSize { get; init; } = 128;
     /// <summary>Adam learning rate (β₁ = 0.9, β₂ = 0.999, ε = 1e-8, as in PyTorch).</summary>
     public double LearningRate { get; init; } = 1e-3;
+    /// <summary>How the learning rate changes over the <see cref="Epochs"/> of the run (constant, or cosine decay to 0).</summary>
+    public LearningRateSchedule LearningRateSchedule { get; init; } = LearningRateSchedule.Constant;
     /// <summary>Seed for initialisation, shuffling and the reparameterisation noise; same seed → same weights.</summary>
     public int Seed { get; init; }
     /// <summary>Decoder likelihood p(x|z).</summary>
@@ -49,6 +51,7 @@ public sealed record TrainOptions
         Require(Epochs >= 1, nameof(Epochs), Epochs, "≥ 1");
         Require(BatchSize >= 1, nameof(BatchSize), BatchSize, "≥ 1");
         Require(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), LearningRate, "a finite number > 0");
+        Require(Enum.IsDefined(LearningRateSchedule), nameof(LearningRateSchedule), LearningRateSchedule, "constant or cosine");
         Require(Enum.IsDefined(Likelihood), nameof(Likelihood), Likelihood, "bernoulli or gaussian");
         Require(GaussianSigma > 0 && double.IsFinite(GaussianSigma), nameof(GaussianSigma), GaussianSigma, "a finite number > 0");
         Require(!LearnGaussianSigma || Likelihood == VaeLikelihood.Gaussian, nameof(LearnGaussianSigma), LearnGaussianSigma, "false unless the likelihood is Gaussian");

@@ -210,7 +210,7 @@ public sealed class VaeTrainer : IDisposable
 
         var epochClock = Stopwatch.StartNew();
         var stepClock = new Stopwatch();
-        double warmup = 0;
+        double warmup = 0, learningRate = Options.LearningRate;
         for (int b = firstBatch; b < batches; b++)
         {
             if (cancellationToken.IsCancellationRequested)
@@ -226,6 +226,8 @@ public sealed class VaeTrainer : IDisposable
                 return false;
             }
             warmup = KlWarmup.Factor(Options.KlWarmup, Options.KlWarmupUnit, epoch, b, batches);
+            learningRate = Options.LearningRate * LearningRateSchedules.Factor(Options.LearningRateSchedule, epoch, b, batches, Options.Epochs);
+            SetLearningRate(learningRate);
             stepClock.Start();
             using (var scope = NewDisposeScope())
             {
@@ -255,6 +257,7 @@ public sealed class VaeTrainer : IDisposable
             ValidationKlPerDimension = evaluation?.KlPerDimension,
             ActiveUnits = evaluation?.ActiveUnits,
             KlWarmupFactor = warmup,
+            LearningRate = learningRate,
             GaussianSigma = GaussianSigmaOrNull(),
             ImagesPerSecond = trainSeconds > 0 ? images / trainSeconds : 0,
             Seconds = epochClock.Elapsed.TotalSeconds,
@@ -292,6 +295,12 @@ public sealed class VaeTrainer : IDisposable
             klPerDimensionSum.add_(terms.KlPerDimension.sum([0L]).to(ScalarType.Float64));
         }
         return (values[0], values[1], values[2]);
+    }
+
+    private void SetLearningRate(double rate)
+    {
+        foreach (var group in _optimizer.ParamGroups)
+            group.LearningRate = rate;
     }
 
     private void SaveCheckpoint(string path, int trainImages, double pixelSum, TrainingCheckpoint.PartialEpoch? partial)

@@ -50,7 +50,7 @@ internal static class TinyTraining
         string.Join(",", m.TrainKlPerDimension.Select(v => v.ToString("R"))),
         m.ValidationReconstruction?.ToString("R"), m.ValidationKl?.ToString("R"), m.ActiveUnits,
         string.Join(",", (m.ValidationKlPerDimension ?? Array.Empty<double>()).Select(v => v.ToString("R"))),
-        m.KlWarmupFactor.ToString("R"), m.GaussianSigma?.ToString("R"), m.Warning);
+        m.KlWarmupFactor.ToString("R"), m.LearningRate.ToString("R"), m.GaussianSigma?.ToString("R"), m.Warning);
 }
 
 /// <summary>An <see cref="IProgress{T}"/> that reports synchronously (Progress&lt;T&gt; posts to the thread pool).</summary>

@@ -86,6 +86,34 @@ public sealed class VaeTrainerTests : IDisposable
     }
 
     [Fact]
+    public void CosineScheduleDecaysTheRateStepByStepAndAResumedRunStaysOnTheCurve()
+    {
+        TrainOptions Options(string? output) => TinyTraining.Options(4, seed: 5, output) with { LearningRateSchedule = LearningRateSchedule.Cosine };
+        using var straight = new VaeTrainer(TinyTraining.Architecture, Options(null));
+        var expected = straight.Train(TinyTraining.Train, TinyTraining.Validation);
+        // 512 images in batches of 64: 8 steps per epoch, 32 in all; the last step of epoch e is step 8e + 7.
+        for (int e = 0; e < 4; e++)
+            Assert.Equal(3e-3 * 0.5 * (1 + Math.Cos(Math.PI * (8 * e + 7) / 32.0)), expected.History[e].LearningRate, 15);
+
+        // Stopped after 2 of the 4 epochs, then resumed: the rate continues on the 4-epoch curve.
+        string dir = Path.Combine(_dir, "cosine");
+        using var stop = new CancellationTokenSource();
+        using (var first = new VaeTrainer(TinyTraining.Architecture, Options(dir)))
+            first.Train(TinyTraining.Train, TinyTraining.Validation, new SyncProgress<TrainProgress>(p => { if (p.CompletedEpoch?.Epoch == 2) stop.Cancel(); }), stop.Token);
+        using var resumed = VaeTrainer.Resume(Path.Combine(dir, VaeTrainer.CheckpointFileName));
+        Assert.Equal(2, resumed.CompletedEpochs);
+        var actual = resumed.Train(TinyTraining.Train, TinyTraining.Validation);
+        TinyTraining.AssertBitIdentical(TinyTraining.Weights(straight), TinyTraining.Weights(resumed));
+        Assert.Equal(expected.History.Select(TinyTraining.Comparable), actual.History.Select(TinyTraining.Comparable));
+
+        // The schedule is in effect: the same run at a constant rate ends on other weights.
+        using var constant = new VaeTrainer(TinyTraining.Architecture, Options(null) with { LearningRateSchedule = LearningRateSchedule.Constant });
+        constant.Train(TinyTraining.Train);
+        var (a, c) = (TinyTraining.Weights(straight), TinyTraining.Weights(constant));
+        Assert.Contains(Enumerable.Range(0, a.Length), i => !a[i].SequenceEqual(c[i]));
+    }
+
+    [Fact]
     public void CancellationMidEpochSavesACheckpointThatResumesExactly()
     {
         using var straight = new VaeTrainer(TinyTraining.Architecture, TinyTraining.Options(epochs: 3));
@@ -266,6 +294,7 @@ public sealed class VaeTrainerTests : IDisposable
             Assert.Equal(m.ActiveUnits, (int)Cell("active_units"));
             Assert.Equal(m.ImagesPerSecond, Cell("images_per_second"));
             Assert.Equal(m.KlWarmupFactor, Cell("kl_warmup_factor"));
+            Assert.Equal(3e-3, Cell("learning_rate")); // constant schedule
             for (int i = 0; i < 4; i++)
             {
                 Assert.Equal(m.TrainKlPerDimension[i], Cell($"train_kl_{i}"));
