@@ -27,6 +27,8 @@ public sealed record ReportOptions
     public string Classifier { get; init; } = "lbfgs";
     /// <summary>Latent size of the quality runs' VAEs; null = the architecture's default.</summary>
     public int? Latent { get; init; }
+    /// <summary>Also measure the μ of this exported VAE (vae.onnx, e.g. from <c>vae train</c>) in the quality run; null = none.</summary>
+    public string? QualityOnnx { get; init; }
     /// <summary>Which architectures the quality run trains (mlp, conv).</summary>
     public IReadOnlyList<string> QualityModels { get; init; } = ["mlp", "conv"];
     /// <summary>Also run the one-class anomaly benchmark.</summary>
@@ -78,6 +80,7 @@ public sealed record ReportOptions
                 "--one-class-model" => o with { OneClassModel = Next() },
                 "--one-class-batch" => o with { OneClassBatch = NextInt() },
                 "--one-class-validation" => o with { OneClassValidationDirectory = Next(), SkipThroughput = true },
+                "--onnx" => o with { QualityOnnx = Next() },
                 "--models" => o with { QualityModels = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) },
                 "--torch-threads" => o with { TorchThreads = NextInt() },
                 "--ort-threads" => o with { OrtThreads = NextInt() },
@@ -86,13 +89,15 @@ public sealed record ReportOptions
                 "--reps" => o with { Repetitions = NextInt() },
                 "--latency-calls" => o with { LatencyCalls = NextInt() },
                 _ => throw new ArgumentException(
-                    $"Unknown argument '{args[i]}'. Expected --report [--quality [--epochs N] [--models mlp,conv] [--beta X] [--latent K] [--classifier lbfgs|fasttree|lightgbm]] [--no-raw-baseline] [--one-class [--one-class-model mlp|conv[:k[:widths]]] [--one-class-batch N]] [--one-class-validation DIR] [--quality-only] [--one-class-only] " +
+                    $"Unknown argument '{args[i]}'. Expected --report [--quality [--epochs N] [--models mlp,conv|none] [--onnx FILE] [--beta X] [--latent K] [--classifier lbfgs|fasttree|lightgbm]] [--no-raw-baseline] [--one-class [--one-class-model mlp|conv[:k[:widths]]] [--one-class-batch N]] [--one-class-validation DIR] [--quality-only] [--one-class-only] " +
                     "[--torch-threads N] [--ort-threads N] [--batch-size N] [--train-steps N] [--reps N] [--latency-calls N]."),
             };
         }
+        if (o.QualityModels is ["none"])
+            o = o with { QualityModels = [] };
         foreach (string m in o.QualityModels)
             if (m is not ("mlp" or "conv"))
-                throw new ArgumentException($"--models takes mlp and/or conv, got '{m}'.");
+                throw new ArgumentException($"--models takes mlp and/or conv (or none, with --onnx), got '{m}'.");
         return o;
     }
 }
