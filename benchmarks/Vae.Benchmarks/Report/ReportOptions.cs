@@ -94,7 +94,9 @@ public sealed record ReportOptions
             };
         }
         if (o.QualityModels is ["none"])
-            o = o with { QualityModels = [] };
+            o = o.QualityOnnx is null
+                ? throw new ArgumentException("--models none trains no VAE, so it needs --onnx FILE (the exported VAE to measure).")
+                : o with { QualityModels = [] };
         foreach (string m in o.QualityModels)
             if (m is not ("mlp" or "conv"))
                 throw new ArgumentException($"--models takes mlp and/or conv (or none, with --onnx), got '{m}'.");

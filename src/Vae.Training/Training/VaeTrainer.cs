@@ -120,8 +120,7 @@ public sealed class VaeTrainer : IDisposable
             Network.load(stream, strict: true);
         using (var reader = new BinaryReader(new MemoryStream(optimizerBytes)))
             _optimizer.load_state_dict(reader);
-        foreach (var group in _optimizer.ParamGroups)
-            group.LearningRate = Options.LearningRate;
+        SetLearningRate(Options.LearningRate);
         if ((state.LogSigma is null) != (Loss.LogSigma is null))
             throw new InvalidDataException($"{path}: learned σ is {(state.LogSigma is null ? "missing" : "present")} but the options say LearnGaussianSigma={Options.LearnGaussianSigma}.");
         if (state.LogSigma is float logSigma)
