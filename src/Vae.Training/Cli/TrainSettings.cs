@@ -20,6 +20,7 @@ internal sealed class TrainSettings
     public Option<int> ConvDense { get; } = CliOptions.Int("--conv-dense", "Width of the conv VAE's dense layer between the convolutions and z (ignored for mlp).", 256);
     public Option<int> ConvDepth { get; } = CliOptions.Int("--conv-depth", "Extra 3x3 convolutions per resolution below the input's, encoder and decoder (ignored for mlp).", 0, min: 0, max: 16);
     public Option<int> ConvHead { get; } = CliOptions.Int("--conv-head", "Channels of a 3x3 convolution at the input resolution that ends the conv decoder (0 = off: the last transposed convolution writes the image).", 0, min: 0, max: 1024);
+    public Option<string> Activation { get; } = CliOptions.Choice("--activation", "Nonlinearity between hidden layers (encoder and decoder)", "relu", "relu", "elu", "silu");
     public Option<string> Likelihood { get; } = CliOptions.Choice("--likelihood", "Decoder likelihood p(x|z)", "bernoulli", "bernoulli", "gaussian");
     public Option<double> Sigma { get; } = CliOptions.Double("--sigma", "σ of the Gaussian likelihood (ignored for bernoulli).", 0.1, 0, minExclusive: true);
     public Option<double> Beta { get; } = CliOptions.Double("--beta", "KL weight β (1 = the ELBO, >1 = β-VAE).", 1.0, 0);
@@ -46,7 +47,7 @@ internal sealed class TrainSettings
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Arch, Latent, Hidden, ConvDense, ConvDepth, ConvHead, Likelihood, Sigma, Beta, Warmup, FreeBits, Epochs, BatchSize, LearningRate, LearningRateSchedule, Seed, Threads })
+        foreach (var option in new Option[] { Arch, Latent, Hidden, ConvDense, ConvDepth, ConvHead, Activation, Likelihood, Sigma, Beta, Warmup, FreeBits, Epochs, BatchSize, LearningRate, LearningRateSchedule, Seed, Threads })
             command.Options.Add(option);
     }
 
@@ -55,14 +56,16 @@ internal sealed class TrainSettings
     {
         int[] hidden = ParseHidden(parse.GetValue(Hidden)) ?? Array.Empty<int>();
         int latent = parse.GetValue(Latent);
+        var activation = Enum.Parse<VaeActivation>(parse.GetValue(Activation)!, ignoreCase: true);
         return parse.GetValue(Arch) == "conv"
             ? (VaeArchitecture.Conv(images.Channels, images.Height, images.Width, latent, hidden) with
             {
                 ConvDense = parse.GetValue(ConvDense),
                 ConvDepth = parse.GetValue(ConvDepth),
                 ConvHead = parse.GetValue(ConvHead),
+                Activation = activation,
             }).Validated()
-            : VaeArchitecture.Mlp(images.Channels, images.Height, images.Width, latent, hidden);
+            : (VaeArchitecture.Mlp(images.Channels, images.Height, images.Width, latent, hidden) with { Activation = activation }).Validated();
     }
 
     /// <summary>The optimisation settings; checkpoints and metrics go to <paramref name="outputDirectory"/>.</summary>

@@ -16,7 +16,7 @@ public enum VaeKind
 /// metadata (<c>vae.architecture</c>). <paramref name="Hidden"/> holds the hidden layer widths for
 /// <see cref="VaeKind.Mlp"/> and the convolution channels for <see cref="VaeKind.Conv"/>.
 /// </summary>
-public sealed record VaeArchitecture(VaeKind Kind, int Channels, int Height, int Width, int LatentDim, int[] Hidden, int ConvDense = 256, int ConvDepth = 0, int ConvHead = 0)
+public sealed record VaeArchitecture(VaeKind Kind, int Channels, int Height, int Width, int LatentDim, int[] Hidden, int ConvDense = 256, int ConvDepth = 0, int ConvHead = 0, VaeActivation Activation = VaeActivation.Relu)
 {
     /// <summary>Pixels per image, C·H·W.</summary>
     public int PixelCount => Channels * Height * Width;
@@ -36,6 +36,8 @@ public sealed record VaeArchitecture(VaeKind Kind, int Channels, int Height, int
             throw new ArgumentException($"Image shape must be positive, got {Channels}x{Height}x{Width}.");
         if (LatentDim <= 0)
             throw new ArgumentException($"Latent size must be positive, got {LatentDim}.");
+        if (!Enum.IsDefined(Activation))
+            throw new ArgumentException($"Unknown activation {Activation}.");
         if (Hidden.Length == 0 || Hidden.Any(h => h <= 0))
             throw new ArgumentException($"Hidden sizes must be positive, got [{string.Join(",", Hidden)}].");
         if (Kind == VaeKind.Conv)
@@ -57,7 +59,7 @@ public sealed record VaeArchitecture(VaeKind Kind, int Channels, int Height, int
     /// <summary>Spatial size after the conv encoder (H / 2^layers, W / 2^layers).</summary>
     public (int Height, int Width) ConvBottleneck => (Height >> Hidden.Length, Width >> Hidden.Length);
 
-    /// <summary>Text form for metadata and logs, e.g. <c>mlp:400 1x28x28 k=20</c>.</summary>
+    /// <summary>Text form for metadata and logs, e.g. <c>mlp:400 1x28x28 k=20</c> or <c>conv:32,64;dense=256;act=elu 1x28x28 k=20</c>.</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"{Kind.ToString().ToLowerInvariant()}:{string.Join(",", Hidden)}{(Kind == VaeKind.Conv ? $";dense={ConvDense}" : "")}{(Kind == VaeKind.Conv && ConvDepth > 0 ? $";depth={ConvDepth}" : "")}{(Kind == VaeKind.Conv && ConvHead > 0 ? $";head={ConvHead}" : "")} {Channels}x{Height}x{Width} k={LatentDim}");
+        $"{Kind.ToString().ToLowerInvariant()}:{string.Join(",", Hidden)}{(Kind == VaeKind.Conv ? $";dense={ConvDense}" : "")}{(Kind == VaeKind.Conv && ConvDepth > 0 ? $";depth={ConvDepth}" : "")}{(Kind == VaeKind.Conv && ConvHead > 0 ? $";head={ConvHead}" : "")}{(Activation != VaeActivation.Relu ? $";act={Activation.ToString().ToLowerInvariant()}" : "")} {Channels}x{Height}x{Width} k={LatentDim}");
 }

@@ -8,7 +8,7 @@ namespace Vae.Training.Model;
 /// <summary>
 /// A VAE as plain layer stacks: <see cref="EncoderBody"/> (image → features), two linear heads for μ and
 /// log σ², and <see cref="Decoder"/> (z → pixel logits [N, C, H, W]). Only built-in layers appear in the
-/// stacks (Linear, Conv2d, ConvTranspose2d, ReLU, Flatten, Unflatten), so the ONNX exporter can walk the
+/// stacks (Linear, Conv2d, ConvTranspose2d, ReLU/ELU/SiLU, Flatten, Unflatten), so the ONNX exporter can walk the
 /// same modules the forward pass runs — one description, two executions.
 /// </summary>
 public sealed class VaeNetwork : Module<Tensor, (Tensor Mu, Tensor LogVar, Tensor Logits)>
@@ -66,7 +66,7 @@ public sealed class VaeNetwork : Module<Tensor, (Tensor Mu, Tensor LogVar, Tenso
         for (int i = 0; i < a.Hidden.Length; i++)
         {
             layers.Add(($"fc{i}", Linear(width, a.Hidden[i])));
-            layers.Add(($"relu{i}", ReLU()));
+            layers.Add(($"act{i}", Activation(a)));
             width = a.Hidden[i];
         }
         return (Sequential(layers), width);
@@ -79,7 +79,7 @@ public sealed class VaeNetwork : Module<Tensor, (Tensor Mu, Tensor LogVar, Tenso
         for (int i = a.Hidden.Length - 1; i >= 0; i--)
         {
             layers.Add(($"fc{a.Hidden.Length - 1 - i}", Linear(width, a.Hidden[i])));
-            layers.Add(($"relu{a.Hidden.Length - 1 - i}", ReLU()));
+            layers.Add(($"act{a.Hidden.Length - 1 - i}", Activation(a)));
             width = a.Hidden[i];
         }
         layers.Add(("out", Linear(width, a.PixelCount)));
@@ -94,14 +94,14 @@ public sealed class VaeNetwork : Module<Tensor, (Tensor Mu, Tensor LogVar, Tenso
         for (int i = 0; i < a.Hidden.Length; i++)
         {
             layers.Add(($"conv{i}", Conv2d(channels, a.Hidden[i], kernel_size: 4, stride: 2, padding: 1)));
-            layers.Add(($"relu{i}", ReLU()));
+            layers.Add(($"act{i}", Activation(a)));
             channels = a.Hidden[i];
-            AddRefinements(layers, $"conv{i}", channels, a.ConvDepth);
+            AddRefinements(layers, a, $"conv{i}", channels);
         }
         var (h, w) = a.ConvBottleneck;
         layers.Add(("flatten", Flatten()));
         layers.Add(("dense", Linear(channels * h * w, a.ConvDense)));
-        layers.Add(("relu_dense", ReLU()));
+        layers.Add(("act_dense", Activation(a)));
         return (Sequential(layers), a.ConvDense);
     }
 
@@ -112,18 +112,18 @@ public sealed class VaeNetwork : Module<Tensor, (Tensor Mu, Tensor LogVar, Tenso
         var layers = new List<(string, Module<Tensor, Tensor>)>
         {
             ("dense", Linear(a.LatentDim, a.ConvDense)),
-            ("relu_dense", ReLU()),
+            ("act_dense", Activation(a)),
             ("expand", Linear(a.ConvDense, channels * h * w)),
-            ("relu_expand", ReLU()),
+            ("act_expand", Activation(a)),
             ("unflatten", Unflatten(1, new long[] { channels, h, w })),
         };
         for (int i = a.Hidden.Length - 1; i >= 0; i--)
         {
-            AddRefinements(layers, $"deconv{a.Hidden.Length - 1 - i}", channels, a.ConvDepth);
+            AddRefinements(layers, a, $"deconv{a.Hidden.Length - 1 - i}", channels);
             bool last = i == 0;
             int outChannels = !last ? a.Hidden[i - 1] : a.ConvHead > 0 ? a.ConvHead : a.Channels;
             layers.Add(($"deconv{a.Hidden.Length - 1 - i}", ConvTranspose2d(channels, outChannels, kernel_size: 4, stride: 2, padding: 1)));
-            if (!last || a.ConvHead > 0) layers.Add(($"relu_deconv{a.Hidden.Length - 1 - i}", ReLU()));
+            if (!last || a.ConvHead > 0) layers.Add(($"act_deconv{a.Hidden.Length - 1 - i}", Activation(a)));
             channels = outChannels;
         }
         // The head: a 3×3 layer at the input resolution, so each output pixel mixes a 3×3 neighbourhood of
@@ -134,16 +134,25 @@ public sealed class VaeNetwork : Module<Tensor, (Tensor Mu, Tensor LogVar, Tenso
     }
 
     /// <summary>
-    /// <paramref name="depth"/> 3×3 stride-1 convolutions (+ReLU) that keep size and channels: more
+    /// <c>ConvDepth</c> 3×3 stride-1 convolutions (+activation) that keep size and channels: more
     /// computation per resolution without more downsampling. Only below the input resolution, where they
     /// are cheap (a 28×28 stage would cost several times the whole network).
     /// </summary>
-    private static void AddRefinements(List<(string, Module<Tensor, Tensor>)> layers, string stage, int channels, int depth)
+    private static void AddRefinements(List<(string, Module<Tensor, Tensor>)> layers, VaeArchitecture a, string stage, int channels)
     {
-        for (int d = 0; d < depth; d++)
+        for (int d = 0; d < a.ConvDepth; d++)
         {
             layers.Add(($"{stage}_refine{d}", Conv2d(channels, channels, kernel_size: 3, stride: 1, padding: 1)));
-            layers.Add(($"{stage}_refine{d}_relu", ReLU()));
+            layers.Add(($"{stage}_refine{d}_act", Activation(a)));
         }
     }
+
+    /// <summary>A fresh hidden-layer nonlinearity of the architecture's kind (layers hold no weights, so names do not reach checkpoints).</summary>
+    private static Module<Tensor, Tensor> Activation(VaeArchitecture a) => a.Activation switch
+    {
+        VaeActivation.Relu => ReLU(),
+        VaeActivation.Elu => ELU(),
+        VaeActivation.Silu => SiLU(),
+        _ => throw new ArgumentOutOfRangeException(nameof(a), a.Activation, "Unknown activation."),
+    };
 }

@@ -10,7 +10,7 @@ namespace Vae.Training.Onnx;
 /// <summary>
 /// Translates TorchSharp layers into ONNX nodes with the layers' weights as initializers: Linear → Gemm
 /// (transB = 1, since the weight is [out, in]), Conv2d → Conv, ConvTranspose2d → ConvTranspose,
-/// ReLU → Relu, Flatten → Flatten, Unflatten → Reshape, Sequential → its children in order.
+/// ReLU → Relu, ELU → Elu, SiLU → Sigmoid·x (ONNX 17 has no SiLU op), Flatten → Flatten, Unflatten → Reshape, Sequential → its children in order.
 /// Any other layer, or a layer setting ONNX cannot express the same way, throws
 /// <see cref="NotSupportedException"/> naming the layer.
 /// </summary>
@@ -27,11 +27,13 @@ internal static class TorchLayerEmitter
         ConvTranspose2d deconv => EmitConvolution(builder, deconv, "ConvTranspose", input, path),
         Conv2d conv => EmitConvolution(builder, conv, "Conv", input, path),
         TorchSharp.Modules.ReLU => new GraphTensor(builder.AddNode("Relu", [input.Name], path), input.Rank),
+        TorchSharp.Modules.ELU elu => new GraphTensor(builder.AddNode("Elu", [input.Name], path, OnnxAttribute.Float("alpha", (float)elu.alpha)), input.Rank),
+        TorchSharp.Modules.SiLU => EmitSilu(builder, input, path),
         Flatten flatten => EmitFlatten(builder, flatten, input, path),
         Unflatten unflatten => EmitUnflatten(builder, unflatten, input, path),
         _ => throw new NotSupportedException(
             $"Layer '{path}' is a {module.GetType().FullName}, which the ONNX exporter does not translate " +
-            "(supported: Sequential, Linear, Conv2d, ConvTranspose2d, ReLU, Flatten, Unflatten)."),
+            "(supported: Sequential, Linear, Conv2d, ConvTranspose2d, ReLU, ELU, SiLU, Flatten, Unflatten)."),
     };
 
     private static GraphTensor EmitSequential(OnnxGraphBuilder builder, Sequential sequential, GraphTensor input, string path)
@@ -80,6 +82,12 @@ internal static class TorchLayerEmitter
         if (conv.bias is not null)
             inputs.Add(Weights(builder, conv.bias, $"{path}.bias"));
         return new GraphTensor(builder.AddNode(opType, inputs, path, [.. attributes]), 4);
+    }
+
+    private static GraphTensor EmitSilu(OnnxGraphBuilder builder, GraphTensor input, string path)
+    {
+        string gate = builder.AddNode("Sigmoid", [input.Name], $"{path}.sigmoid");
+        return new GraphTensor(builder.AddNode("Mul", [input.Name, gate], path), input.Rank);
     }
 
     private static GraphTensor EmitFlatten(OnnxGraphBuilder builder, Flatten flatten, GraphTensor input, string path)

@@ -31,6 +31,7 @@ public class CommandLineParsingTests
         AssertUsageError(CliRunner.Run("train", "--arch", "transformer"), "transformer");
         AssertUsageError(CliRunner.Run("train", "--likelihood", "poisson"), "poisson");
         AssertUsageError(CliRunner.Run("train", "--lr-schedule", "step"), "step");
+        AssertUsageError(CliRunner.Run("train", "--activation", "tanh"), "tanh");
         AssertUsageError(CliRunner.Run("train", "--hidden", "400,x"), "--hidden", "400,x");
         AssertUsageError(CliRunner.Run("train", "--image-size", "28"), "--image-size", "'28'");
     }

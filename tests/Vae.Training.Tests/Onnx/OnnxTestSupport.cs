@@ -16,14 +16,14 @@ internal static class OnnxTestSupport
     /// <summary>The first 64 Fashion-MNIST test images.</summary>
     public static ImageSet Images => LazyImages.Value;
 
-    public static VaeArchitecture TinyArchitecture(VaeKind kind, int convDepth = 0, int convHead = 0) => kind == VaeKind.Mlp
-        ? VaeArchitecture.Mlp(latentDim: 4, hidden: 32)
-        : new VaeArchitecture(VaeKind.Conv, 1, 28, 28, LatentDim: 4, Hidden: [4, 8], ConvDense: 32, ConvDepth: convDepth, ConvHead: convHead).Validated();
+    public static VaeArchitecture TinyArchitecture(VaeKind kind, int convDepth = 0, int convHead = 0, VaeActivation activation = VaeActivation.Relu) => kind == VaeKind.Mlp
+        ? VaeArchitecture.Mlp(latentDim: 4, hidden: 32) with { Activation = activation }
+        : new VaeArchitecture(VaeKind.Conv, 1, 28, 28, LatentDim: 4, Hidden: [4, 8], ConvDense: 32, ConvDepth: convDepth, ConvHead: convHead, Activation: activation).Validated();
 
-    public static VaeNetwork TinyNetwork(VaeKind kind, long seed = 7, int convDepth = 0, int convHead = 0)
+    public static VaeNetwork TinyNetwork(VaeKind kind, long seed = 7, int convDepth = 0, int convHead = 0, VaeActivation activation = VaeActivation.Relu)
     {
         manual_seed(seed);
-        var network = new VaeNetwork(TinyArchitecture(kind, convDepth, convHead));
+        var network = new VaeNetwork(TinyArchitecture(kind, convDepth, convHead, activation));
         network.eval();
         return network;
     }

@@ -91,6 +91,34 @@ public sealed class VaeOnnxExporterTests : IDisposable
     }
 
     [Theory]
+    [InlineData(VaeKind.Mlp, VaeActivation.Elu, "mlp:32;act=elu")]
+    [InlineData(VaeKind.Mlp, VaeActivation.Silu, "mlp:32;act=silu")]
+    [InlineData(VaeKind.Conv, VaeActivation.Elu, ";dense=32;depth=1;act=elu")]
+    [InlineData(VaeKind.Conv, VaeActivation.Silu, ";dense=32;depth=1;act=silu")]
+    public void SmoothActivationsMatchTorchSharp(VaeKind kind, VaeActivation activation, string architectureText)
+    {
+        using var scope = NewDisposeScope();
+        using var network = TinyNetwork(kind, convDepth: kind == VaeKind.Conv ? 1 : 0, activation: activation);
+        var files = VaeOnnxExporter.Export(network, Info(VaeLikelihood.Bernoulli), _folder);
+        const int batch = 16;
+        float[] pixels = Pixels(batch);
+        var outputs = Run(files.VaeModelPath, VaeContract.ImageInput, pixels, [batch, 1, 28, 28]);
+        Tensor mu, logVar, logits;
+        using (no_grad()) (mu, logVar, logits) = network.forward(tensor(pixels, [batch, 1, 28, 28]));
+        AssertClose(ToArray(mu), outputs[VaeContract.Mu].Values, "mu");
+        AssertClose(ToArray(logVar), outputs[VaeContract.LogVar].Values, "logvar");
+        AssertClose(ToArray(logits.sigmoid()), outputs[VaeContract.Reconstruction].Values, "reconstruction");
+        using var exported = VaeModel.Load(files.VaeModelPath);
+        Assert.Contains(architectureText, exported.Architecture, StringComparison.Ordinal);
+        // The network's layers really use the smooth activation, and no ReLU is left among them (the loss
+        // nodes after the network keep theirs: BCE-with-logits is written with Relu and Abs).
+        var layerNodes = Vae.MLNet.Onnx.Proto.ModelProto.Parser.ParseFrom(File.ReadAllBytes(files.VaeModelPath)).Graph.Node
+            .Where(n => n.Output[0].StartsWith("encoder", StringComparison.Ordinal) || n.Output[0].StartsWith("decoder", StringComparison.Ordinal)).ToList();
+        Assert.DoesNotContain(layerNodes, n => n.OpType == "Relu");
+        Assert.Contains(layerNodes, n => n.OpType == (activation == VaeActivation.Elu ? "Elu" : "Sigmoid"));
+    }
+
+    [Theory]
     [InlineData(VaeKind.Mlp, VaeLikelihood.Bernoulli)]
     [InlineData(VaeKind.Conv, VaeLikelihood.Bernoulli)]
     [InlineData(VaeKind.Conv, VaeLikelihood.Gaussian)]

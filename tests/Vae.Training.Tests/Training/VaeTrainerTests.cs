@@ -244,9 +244,9 @@ public sealed class VaeTrainerTests : IDisposable
     }
 
     [Fact]
-    public void ConvCheckpointKeepsDenseWidthDepthAndHeadAndResumesTheSameWeights()
+    public void ConvCheckpointKeepsDenseWidthDepthHeadAndActivationAndResumesTheSameWeights()
     {
-        var architecture = new VaeArchitecture(VaeKind.Conv, 1, 28, 28, LatentDim: 2, Hidden: [4, 8], ConvDense: 16, ConvDepth: 2, ConvHead: 3).Validated();
+        var architecture = new VaeArchitecture(VaeKind.Conv, 1, 28, 28, LatentDim: 2, Hidden: [4, 8], ConvDense: 16, ConvDepth: 2, ConvHead: 3, Activation: VaeActivation.Elu).Validated();
         float[][] weights;
         using (var trainer = new VaeTrainer(architecture, TinyTraining.Options(epochs: 1, output: _dir)))
         {
@@ -257,10 +257,13 @@ public sealed class VaeTrainerTests : IDisposable
             // The head: the last transposed convolution widens to 3 channels at 28×28, a 3×3 convolution writes the image.
             var head = Assert.Single(trainer.Network.named_modules(), m => m.name.EndsWith("head", StringComparison.Ordinal)).module;
             Assert.Equal(new long[] { 1, 3, 3, 3 }, ((TorchSharp.Modules.Conv2d)head).weight!.shape);
+            Assert.Empty(trainer.Network.modules().OfType<TorchSharp.Modules.ReLU>());
         }
         using var resumed = VaeTrainer.Resume(Path.Combine(_dir, VaeTrainer.CheckpointFileName));
         Assert.Equal(architecture.ToString(), resumed.Network.Architecture.ToString());
-        Assert.Contains(";dense=16;depth=2;head=3", architecture.ToString(), StringComparison.Ordinal);
+        Assert.Contains(";dense=16;depth=2;head=3;act=elu", architecture.ToString(), StringComparison.Ordinal);
+        Assert.Equal(VaeActivation.Elu, resumed.Network.Architecture.Activation);
+        Assert.NotEmpty(resumed.Network.modules().OfType<TorchSharp.Modules.ELU>());
         TinyTraining.AssertBitIdentical(weights, TinyTraining.Weights(resumed));
     }
 
