@@ -43,7 +43,9 @@ public sealed partial class NotebookRunner
             .WithFilePath(notebookPath)
             .WithEmitDebugInformation(false);
         var globals = new NotebookGlobals(Displayed);
-        string previousDirectory = Directory.GetCurrentDirectory();
+        // Only a run that moves the current directory restores it (restoring a folder another run has
+        // since deleted would fail).
+        string? previousDirectory = workingDirectory != null ? Directory.GetCurrentDirectory() : null;
         if (workingDirectory != null) Directory.SetCurrentDirectory(workingDirectory);
         try
         {
@@ -68,7 +70,7 @@ public sealed partial class NotebookRunner
         }
         finally
         {
-            Directory.SetCurrentDirectory(previousDirectory);
+            if (previousDirectory != null) Directory.SetCurrentDirectory(previousDirectory);
         }
     }
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 namespace Vae.Notebooks.Tests;
 
 /// <summary>The runner itself: a notebook test is only as good as the runner's failures.</summary>
+[Collection(NotebookRunsCollection.Name)]
 public class NotebookRunnerTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("nbrunner-").FullName;

@@ -7,6 +7,7 @@ namespace Vae.Notebooks.Tests;
 /// Executes every code cell of the notebooks, in order, against the locally built assemblies, on small
 /// data; any cell error fails the test. Values the notebooks compute are then checked for sense.
 /// </summary>
+[Collection(NotebookRunsCollection.Name)]
 public class NotebookTests(TrainedNotebookFixture trained) : IClassFixture<TrainedNotebookFixture>
 {
     [Fact]
