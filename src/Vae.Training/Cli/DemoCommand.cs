@@ -50,8 +50,8 @@ internal static class DemoCommand
                 Threads = parse.GetValue(settings.Threads),
                 AnomalyClass = parse.GetValue(holdOut),
             };
-            using var ctrlC = new CtrlC(context.Error);
-            var report = new DemoRunner(context.Console).Run(options, ctrlC.Token);
+            using var stop = new StopSignals(context.Error);
+            var report = new DemoRunner(context.Console).Run(options, stop.Token);
             return report == null ? VaeCommandLine.Interrupted : VaeCommandLine.Success;
         });
         return command;

@@ -35,8 +35,8 @@ internal static class TrainCommand
                     LearningRate = parse.GetResult(settings.LearningRate) is { Implicit: false } ? parse.GetValue(settings.LearningRate) : saved.LearningRate,
                 })
                 : new VaeTrainer(settings.Architecture(parse, split.Train), settings.Options(parse, outDir));
-            using var ctrlC = new CtrlC(context.Error);
-            var outcome = TrainingRun.Run(context.Console, trainer, split, outDir, ctrlC.Token);
+            using var stop = new StopSignals(context.Error);
+            var outcome = TrainingRun.Run(context.Console, trainer, split, outDir, stop.Token);
             if (outcome.Result.Cancelled)
             {
                 context.Console.MarkupLine(Markup.Escape(

@@ -56,6 +56,14 @@ public sealed partial class TrainerProcess : IDisposable
 
     public int ExitCode => _process.ExitCode;
 
+    /// <summary>Sends a signal by name (e.g. TERM) with the system's <c>kill</c>, the way <c>docker stop</c> or a shell would.</summary>
+    public void Signal(string name)
+    {
+        using var kill = Process.Start("kill", ["-s", name, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+        if (kill.ExitCode != 0) throw new InvalidOperationException($"kill -s {name} {_process.Id} exited with {kill.ExitCode}.");
+    }
+
     /// <summary>SIGKILL: no handler runs, no file is closed or flushed by the child.</summary>
     public void KillNow()
     {
