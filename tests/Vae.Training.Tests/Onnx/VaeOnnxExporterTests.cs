@@ -77,17 +77,7 @@ public sealed class VaeOnnxExporterTests : IDisposable
     {
         using var scope = NewDisposeScope();
         using var network = TinyNetwork(VaeKind.Conv, convDepth: convDepth, convHead: convHead);
-        var files = VaeOnnxExporter.Export(network, Info(VaeLikelihood.Bernoulli), _folder);
-        const int batch = 16;
-        float[] pixels = Pixels(batch);
-        var outputs = Run(files.VaeModelPath, VaeContract.ImageInput, pixels, [batch, 1, 28, 28]);
-        Tensor mu, logVar, logits;
-        using (no_grad()) (mu, logVar, logits) = network.forward(tensor(pixels, [batch, 1, 28, 28]));
-        AssertClose(ToArray(mu), outputs[VaeContract.Mu].Values, "mu");
-        AssertClose(ToArray(logVar), outputs[VaeContract.LogVar].Values, "logvar");
-        AssertClose(ToArray(logits.sigmoid()), outputs[VaeContract.Reconstruction].Values, "reconstruction");
-        using var exported = VaeModel.Load(files.VaeModelPath);
-        Assert.Contains(architectureText, exported.Architecture, StringComparison.Ordinal);
+        AssertBernoulliExportMatches(network, architectureText);
     }
 
     [Theory]
@@ -99,6 +89,21 @@ public sealed class VaeOnnxExporterTests : IDisposable
     {
         using var scope = NewDisposeScope();
         using var network = TinyNetwork(kind, convDepth: kind == VaeKind.Conv ? 1 : 0, activation: activation);
+        var files = AssertBernoulliExportMatches(network, architectureText);
+        // The network's layers really use the smooth activation, and no ReLU is left among them (the loss
+        // nodes after the network keep theirs: BCE-with-logits is written with Relu and Abs).
+        var layerNodes = Vae.MLNet.Onnx.Proto.ModelProto.Parser.ParseFrom(File.ReadAllBytes(files.VaeModelPath)).Graph.Node
+            .Where(n => n.Output[0].StartsWith("encoder", StringComparison.Ordinal) || n.Output[0].StartsWith("decoder", StringComparison.Ordinal)).ToList();
+        Assert.DoesNotContain(layerNodes, n => n.OpType == "Relu");
+        Assert.Contains(layerNodes, n => n.OpType == (activation == VaeActivation.Elu ? "Elu" : "Sigmoid"));
+    }
+
+    /// <summary>
+    /// Exports a Bernoulli <paramref name="network"/> (1×28×28) and checks μ, log σ² and the reconstruction from ONNX
+    /// Runtime against TorchSharp on 16 real images, and the architecture text in the metadata.
+    /// </summary>
+    private VaeOnnxFiles AssertBernoulliExportMatches(VaeNetwork network, string architectureText)
+    {
         var files = VaeOnnxExporter.Export(network, Info(VaeLikelihood.Bernoulli), _folder);
         const int batch = 16;
         float[] pixels = Pixels(batch);
@@ -110,12 +115,7 @@ public sealed class VaeOnnxExporterTests : IDisposable
         AssertClose(ToArray(logits.sigmoid()), outputs[VaeContract.Reconstruction].Values, "reconstruction");
         using var exported = VaeModel.Load(files.VaeModelPath);
         Assert.Contains(architectureText, exported.Architecture, StringComparison.Ordinal);
-        // The network's layers really use the smooth activation, and no ReLU is left among them (the loss
-        // nodes after the network keep theirs: BCE-with-logits is written with Relu and Abs).
-        var layerNodes = Vae.MLNet.Onnx.Proto.ModelProto.Parser.ParseFrom(File.ReadAllBytes(files.VaeModelPath)).Graph.Node
-            .Where(n => n.Output[0].StartsWith("encoder", StringComparison.Ordinal) || n.Output[0].StartsWith("decoder", StringComparison.Ordinal)).ToList();
-        Assert.DoesNotContain(layerNodes, n => n.OpType == "Relu");
-        Assert.Contains(layerNodes, n => n.OpType == (activation == VaeActivation.Elu ? "Elu" : "Sigmoid"));
+        return files;
     }
 
     [Theory]
