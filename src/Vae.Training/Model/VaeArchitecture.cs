@@ -37,7 +37,7 @@ public sealed record VaeArchitecture(VaeKind Kind, int Channels, int Height, int
         if (LatentDim <= 0)
             throw new ArgumentException($"Latent size must be positive, got {LatentDim}.");
         if (!Enum.IsDefined(Activation))
-            throw new ArgumentException($"Unknown activation {Activation}.");
+            throw new ArgumentException($"Unknown activation {Activation}; expected one of {string.Join(", ", Enum.GetNames<VaeActivation>())}.");
         if (Hidden.Length == 0 || Hidden.Any(h => h <= 0))
             throw new ArgumentException($"Hidden sizes must be positive, got [{string.Join(",", Hidden)}].");
         if (Kind == VaeKind.Conv)
