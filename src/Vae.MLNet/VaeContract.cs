@@ -48,6 +48,11 @@ public static class VaeContract
         public const string TrainErrorQuantiles = "vae.train.error_quantiles";
         /// <summary>Description of the training data.</summary>
         public const string TrainDataset = "vae.train.dataset";
+        /// <summary>
+        /// The learned prior p(z) when it is a mixture of Gaussians, as JSON
+        /// {"weights": [K], "means": [[k] × K], "variances": [[k] × K]}; absent for the standard N(0, I).
+        /// </summary>
+        public const string Prior = "vae.prior";
         /// <summary>Name and version of the program that wrote the model.</summary>
         public const string Producer = "vae.producer";
     }

@@ -44,6 +44,8 @@ internal static class DemoCommand
                 Beta = parse.GetValue(settings.Beta),
                 Warmup = parse.GetValue(settings.Warmup),
                 FreeBits = parse.GetValue(settings.FreeBits),
+                PriorComponents = parse.GetValue(settings.PriorComponents),
+                PriorInitEpochs = parse.GetValue(settings.PriorInitEpochs),
                 Epochs = parse.GetValue(settings.Epochs),
                 BatchSize = parse.GetValue(settings.BatchSize),
                 LearningRate = parse.GetValue(settings.LearningRate),

@@ -1,6 +1,7 @@
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using Vae.MLNet;
+using Vae.Training.Onnx;
 
 namespace Vae.Training.Cli;
 
@@ -19,6 +20,8 @@ internal sealed class OnnxVaeRunner : IDisposable
     public int Height { get; }
     public int Width { get; }
     public int PixelCount => Channels * Height * Width;
+    /// <summary>The decoder's mixture prior (metadata <c>vae.prior</c>), or null for N(0, I).</summary>
+    public MixturePriorComponents? Prior { get; }
 
     public OnnxVaeRunner(string? vaePath, string? decoderPath)
     {
@@ -39,6 +42,8 @@ internal sealed class OnnxVaeRunner : IDisposable
                 if (_vae != null && (k, c, h, w) != (LatentDim, Channels, Height, Width))
                     throw new ArgumentException($"{decoderPath} (k={k}, {c}x{h}x{w}) does not belong to {vaePath} (k={LatentDim}, {Channels}x{Height}x{Width}).");
                 (LatentDim, Channels, Height, Width) = (k, c, h, w);
+                if (_decoder.ModelMetadata.CustomMetadataMap.TryGetValue(VaeContract.Metadata.Prior, out var prior))
+                    Prior = MixturePriorComponents.Parse(prior, decoderPath, k);
             }
         }
         catch

@@ -26,6 +26,8 @@ internal sealed class TrainSettings
     public Option<double> Beta { get; } = CliOptions.Double("--beta", "KL weight β (1 = the ELBO, >1 = β-VAE).", 1.0, 0);
     public Option<int> Warmup { get; } = CliOptions.Int("--warmup", "Linear KL warm-up length in epochs (0 = off).", 0, min: 0);
     public Option<double> FreeBits { get; } = CliOptions.Double("--free-bits", "Free-bits floor λ in nats per latent dimension (0 = off).", 0.0, 0);
+    public Option<int> PriorComponents { get; } = CliOptions.Int("--prior-components", "Prior p(z): 0 = N(0, I); K ≥ 2 = a learned mixture of K Gaussians (VaDE-style), for latents that cluster.", 0, min: 0, max: 1024);
+    public Option<int> PriorInitEpochs { get; } = CliOptions.Int("--prior-init-epochs", "With a mixture prior: epochs under N(0, I) before k-means on μ places the components.", 1, min: 0);
     public Option<int> Epochs { get; }
     public Option<int> BatchSize { get; } = CliOptions.Int("--batch-size", "Images per optimiser step.", 128, max: 1 << 20);
     public Option<double> LearningRate { get; } = CliOptions.Double("--lr", "Adam learning rate.", 1e-3, 0, 10, minExclusive: true);
@@ -43,11 +45,16 @@ internal sealed class TrainSettings
             if (ParseHidden(text) == null)
                 r.AddError($"--hidden must be positive integers separated by commas, e.g. 400 or 32,64; got '{text}'.");
         });
+        PriorComponents.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() == 1)
+                r.AddError("--prior-components must be 0 (the N(0, I) prior) or at least 2 (a mixture); got 1.");
+        });
     }
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Arch, Latent, Hidden, ConvDense, ConvDepth, ConvHead, Activation, Likelihood, Sigma, Beta, Warmup, FreeBits, Epochs, BatchSize, LearningRate, LearningRateSchedule, Seed, Threads })
+        foreach (var option in new Option[] { Arch, Latent, Hidden, ConvDense, ConvDepth, ConvHead, Activation, Likelihood, Sigma, Beta, Warmup, FreeBits, PriorComponents, PriorInitEpochs, Epochs, BatchSize, LearningRate, LearningRateSchedule, Seed, Threads })
             command.Options.Add(option);
     }
 
@@ -64,8 +71,13 @@ internal sealed class TrainSettings
                 ConvDepth = parse.GetValue(ConvDepth),
                 ConvHead = parse.GetValue(ConvHead),
                 Activation = activation,
+                PriorComponents = parse.GetValue(PriorComponents),
             }).Validated()
-            : (VaeArchitecture.Mlp(images.Channels, images.Height, images.Width, latent, hidden) with { Activation = activation }).Validated();
+            : (VaeArchitecture.Mlp(images.Channels, images.Height, images.Width, latent, hidden) with
+            {
+                Activation = activation,
+                PriorComponents = parse.GetValue(PriorComponents),
+            }).Validated();
     }
 
     /// <summary>The optimisation settings; checkpoints and metrics go to <paramref name="outputDirectory"/>.</summary>
@@ -82,6 +94,7 @@ internal sealed class TrainSettings
         KlWarmup = parse.GetValue(Warmup),
         KlWarmupUnit = KlWarmupUnit.Epochs,
         FreeBits = parse.GetValue(FreeBits),
+        PriorInitEpochs = parse.GetValue(PriorInitEpochs),
         Threads = parse.GetValue(Threads),
         OutputDirectory = outputDirectory,
     }.Validated();

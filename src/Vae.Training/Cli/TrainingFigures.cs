@@ -1,5 +1,6 @@
 using System.Globalization;
 using Vae.Training.Data;
+using Vae.Training.Onnx;
 using Vae.Training.Plots;
 using Vae.Training.Training;
 
@@ -32,17 +33,41 @@ public static class TrainingFigures
             ColumnLabels(shown), cellPixels: 72);
     }
 
-    /// <summary>Decoded samples z ~ N(0, I): <paramref name="rows"/> × <paramref name="columns"/>.</summary>
+    /// <summary>
+    /// Decoded samples from the model's prior: <paramref name="rows"/> × <paramref name="columns"/> of z ~ N(0, I),
+    /// or, for a mixture prior, one row per component (the 20 heaviest) of z ~ N(m_c, v_c).
+    /// </summary>
     public static string WriteSamples(string path, string decoderOnnx, int seed, int rows = 4, int columns = 10)
     {
         using var runner = new OnnxVaeRunner(null, decoderOnnx);
         var random = new Random(seed);
+        int k = runner.LatentDim;
+        if (runner.Prior is { } prior)
+            return WriteMixtureSamples(path, runner, prior, random, seed, columns);
         int count = rows * columns;
-        var z = new float[count * runner.LatentDim];
+        var z = new float[count * k];
         for (int i = 0; i < z.Length; i++) z[i] = (float)Gaussian(random);
         var images = OnnxVaeRunner.Rows(runner.Decode(z, count), runner.PixelCount);
         var gridRows = Enumerable.Range(0, rows).Select(r => new ImageGridRow($"samples {r + 1}", images.GetRange(r * columns, columns))).ToList();
         return ImageGridPlot.Save(path, $"Decoded samples, z ~ N(0, I) (seed {seed})", runner.Channels, runner.Height, runner.Width, gridRows);
+    }
+
+    private const int MaxComponentRows = 20;
+
+    private static string WriteMixtureSamples(string path, OnnxVaeRunner runner, MixturePriorComponents prior, Random random, int seed, int columns)
+    {
+        int k = runner.LatentDim;
+        var components = Enumerable.Range(0, prior.Weights.Length).OrderByDescending(c => prior.Weights[c]).Take(MaxComponentRows).ToList();
+        var z = new float[components.Count * columns * k];
+        for (int r = 0; r < components.Count; r++)
+            for (int i = 0; i < columns; i++)
+                for (int j = 0; j < k; j++)
+                    z[(r * columns + i) * k + j] = (float)(prior.Means[components[r]][j] + Math.Sqrt(prior.Variances[components[r]][j]) * Gaussian(random));
+        var images = OnnxVaeRunner.Rows(runner.Decode(z, components.Count * columns), runner.PixelCount);
+        var gridRows = components.Select((c, r) => new ImageGridRow(
+            string.Create(CultureInfo.InvariantCulture, $"component {c} (π {prior.Weights[c]:0.000})"), images.GetRange(r * columns, columns))).ToList();
+        return ImageGridPlot.Save(path, $"Decoded samples of each mixture-prior component, z ~ N(m_c, v_c) (seed {seed})",
+            runner.Channels, runner.Height, runner.Width, gridRows);
     }
 
     /// <summary>

@@ -39,6 +39,10 @@ public sealed record DemoOptions
     public int Warmup { get; init; }
     /// <summary>Free bits per latent dimension.</summary>
     public double FreeBits { get; init; }
+    /// <summary>0 = the N(0, I) prior; K ≥ 2 = a learned mixture of K Gaussians.</summary>
+    public int PriorComponents { get; init; }
+    /// <summary>With a mixture prior: epochs before k-means on μ places its components.</summary>
+    public int PriorInitEpochs { get; init; } = 1;
     /// <summary>Epochs of each VAE training (the full one and the one without the anomaly class).</summary>
     public int Epochs { get; init; } = 15;
     /// <summary>Images per optimiser step.</summary>

@@ -14,9 +14,10 @@ internal static class TrainVaeStep
     public static VaeArchitecture Architecture(DemoOptions options, ImageSet images)
     {
         int[] hidden = options.Hidden.ToArray();
-        return options.Kind == VaeKind.Conv
+        var architecture = options.Kind == VaeKind.Conv
             ? VaeArchitecture.Conv(images.Channels, images.Height, images.Width, options.LatentDim, hidden)
             : VaeArchitecture.Mlp(images.Channels, images.Height, images.Width, options.LatentDim, hidden);
+        return (architecture with { PriorComponents = options.PriorComponents }).Validated();
     }
 
     /// <summary>Trains on <paramref name="data"/>.Train into <paramref name="folder"/>; null when cancelled (a checkpoint is left there).</summary>
@@ -33,6 +34,7 @@ internal static class TrainVaeStep
             Beta = options.Beta,
             KlWarmup = options.Warmup,
             FreeBits = options.FreeBits,
+            PriorInitEpochs = options.PriorInitEpochs,
             Threads = options.Threads,
             OutputDirectory = folder,
         }.Validated();

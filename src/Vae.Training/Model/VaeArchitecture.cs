@@ -15,8 +15,10 @@ public enum VaeKind
 /// Everything needed to rebuild a VAE's layers: stored in checkpoints and, as text, in the ONNX
 /// metadata (<c>vae.architecture</c>). <paramref name="Hidden"/> holds the hidden layer widths for
 /// <see cref="VaeKind.Mlp"/> and the convolution channels for <see cref="VaeKind.Conv"/>.
+/// <paramref name="PriorComponents"/> is 0 for the standard prior N(0, I), or K for a learned mixture of K
+/// Gaussians (<see cref="MixturePrior"/>).
 /// </summary>
-public sealed record VaeArchitecture(VaeKind Kind, int Channels, int Height, int Width, int LatentDim, int[] Hidden, int ConvDense = 256, int ConvDepth = 0, int ConvHead = 0, VaeActivation Activation = VaeActivation.Relu)
+public sealed record VaeArchitecture(VaeKind Kind, int Channels, int Height, int Width, int LatentDim, int[] Hidden, int ConvDense = 256, int ConvDepth = 0, int ConvHead = 0, VaeActivation Activation = VaeActivation.Relu, int PriorComponents = 0)
 {
     /// <summary>Pixels per image, C·H·W.</summary>
     public int PixelCount => Channels * Height * Width;
@@ -40,6 +42,8 @@ public sealed record VaeArchitecture(VaeKind Kind, int Channels, int Height, int
             throw new ArgumentException($"Unknown activation {Activation}; expected one of {string.Join(", ", Enum.GetNames<VaeActivation>())}.");
         if (Hidden.Length == 0 || Hidden.Any(h => h <= 0))
             throw new ArgumentException($"Hidden sizes must be positive, got [{string.Join(",", Hidden)}].");
+        if (PriorComponents < 0 || PriorComponents == 1)
+            throw new ArgumentException($"Prior components must be 0 (standard normal prior) or at least 2 (a mixture), got {PriorComponents}.");
         if (Kind == VaeKind.Conv)
         {
             int factor = 1 << Hidden.Length;
@@ -59,7 +63,7 @@ public sealed record VaeArchitecture(VaeKind Kind, int Channels, int Height, int
     /// <summary>Spatial size after the conv encoder (H / 2^layers, W / 2^layers).</summary>
     public (int Height, int Width) ConvBottleneck => (Height >> Hidden.Length, Width >> Hidden.Length);
 
-    /// <summary>Text form for metadata and logs, e.g. <c>mlp:400 1x28x28 k=20</c> or <c>conv:32,64;dense=256;act=elu 1x28x28 k=20</c>.</summary>
+    /// <summary>Text form for metadata and logs, e.g. <c>mlp:400 1x28x28 k=20</c> or <c>conv:32,64;dense=256;act=elu;prior=mixture10 1x28x28 k=20</c>.</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"{Kind.ToString().ToLowerInvariant()}:{string.Join(",", Hidden)}{(Kind == VaeKind.Conv ? $";dense={ConvDense}" : "")}{(Kind == VaeKind.Conv && ConvDepth > 0 ? $";depth={ConvDepth}" : "")}{(Kind == VaeKind.Conv && ConvHead > 0 ? $";head={ConvHead}" : "")}{(Activation != VaeActivation.Relu ? $";act={Activation.ToString().ToLowerInvariant()}" : "")} {Channels}x{Height}x{Width} k={LatentDim}");
+        $"{Kind.ToString().ToLowerInvariant()}:{string.Join(",", Hidden)}{(Kind == VaeKind.Conv ? $";dense={ConvDense}" : "")}{(Kind == VaeKind.Conv && ConvDepth > 0 ? $";depth={ConvDepth}" : "")}{(Kind == VaeKind.Conv && ConvHead > 0 ? $";head={ConvHead}" : "")}{(Activation != VaeActivation.Relu ? $";act={Activation.ToString().ToLowerInvariant()}" : "")}{(PriorComponents > 0 ? $";prior=mixture{PriorComponents}" : "")} {Channels}x{Height}x{Width} k={LatentDim}");
 }

@@ -24,6 +24,12 @@ public sealed class VaeNetwork : Module<Tensor, (Tensor Mu, Tensor LogVar, Tenso
     public Linear LogVarHead { get; }
     /// <summary>z [N, k] → logits [N, C, H, W] (Bernoulli logits, or the Gaussian mean before no activation).</summary>
     public Sequential Decoder { get; }
+    /// <summary>The learned mixture prior p(z), or null for the standard N(0, I).</summary>
+    public MixturePrior? Prior => prior;
+    // The field's name is the parameters' prefix in checkpoints: prior.logits, prior.means, prior.log_variances.
+#pragma warning disable IDE1006 // a state-dict name, not a C# one
+    private readonly MixturePrior? prior;
+#pragma warning restore IDE1006
 
     /// <summary>Builds the layers; initialise under <c>torch.manual_seed</c> for reproducible weights.</summary>
     public VaeNetwork(VaeArchitecture architecture) : base("vae")
@@ -38,6 +44,8 @@ public sealed class VaeNetwork : Module<Tensor, (Tensor Mu, Tensor LogVar, Tenso
         MuHead = Linear(features, architecture.LatentDim);
         LogVarHead = Linear(features, architecture.LatentDim);
         Decoder = architecture.Kind == VaeKind.Mlp ? BuildMlpDecoder(architecture) : BuildConvDecoder(architecture);
+        if (architecture.PriorComponents > 0)
+            prior = new MixturePrior(architecture.PriorComponents, architecture.LatentDim);
         RegisterComponents();
     }
 

@@ -20,7 +20,7 @@ internal static class VaeExportMetadata
         ?? typeof(VaeExportMetadata).Assembly.GetName().Version?.ToString()
         ?? "unknown";
 
-    public static IReadOnlyList<KeyValuePair<string, string>> Build(VaeArchitecture architecture, VaeExportInfo info)
+    public static IReadOnlyList<KeyValuePair<string, string>> Build(VaeArchitecture architecture, VaeExportInfo info, MixturePrior? prior = null)
     {
         var entries = new List<KeyValuePair<string, string>>
         {
@@ -33,6 +33,8 @@ internal static class VaeExportMetadata
             entries.Add(new(VaeContract.Metadata.GaussianSigma, Number(info.GaussianSigma!.Value)));
         entries.Add(new(VaeContract.Metadata.Beta, Number(info.Beta)));
         entries.Add(new(VaeContract.Metadata.Architecture, architecture.ToString()));
+        if (prior != null)
+            entries.Add(new(VaeContract.Metadata.Prior, MixturePriorComponents.From(prior).ToJson()));
         entries.Add(new(VaeContract.Metadata.TrainErrorQuantiles, QuantilesJson(info.ErrorQuantiles)));
         entries.Add(new(VaeContract.Metadata.TrainDataset, info.Dataset));
         entries.Add(new(VaeContract.Metadata.Producer, Producer));

@@ -69,9 +69,12 @@ public static class VaeOnnxExporter
         string decoded = TorchLayerEmitter.Emit(builder, network.Decoder, new GraphTensor(mu, 2), "decoder").Name;
         VaeLikelihoodGraph.PixelMean(builder, decoded, info.Likelihood, VaeContract.Reconstruction);
         VaeLikelihoodGraph.ReconstructionError(builder, image.Name, decoded, info, a.PixelCount, VaeContract.ReconstructionError);
-        VaeLikelihoodGraph.Kl(builder, mu, logVar, VaeContract.Kl);
+        if (network.Prior is { } prior)
+            MixturePriorGraph.Kl(builder, prior, mu, logVar, VaeContract.Kl);
+        else
+            VaeLikelihoodGraph.Kl(builder, mu, logVar, VaeContract.Kl);
 
-        return builder.Build(VaeExportMetadata.ProducerName, VaeExportMetadata.ProducerVersion, VaeExportMetadata.Build(a, info));
+        return builder.Build(VaeExportMetadata.ProducerName, VaeExportMetadata.ProducerVersion, VaeExportMetadata.Build(a, info, network.Prior));
     }
 
     /// <summary>The decoder model: input <c>z</c> [N, k]; outputs reconstruction (pixel space) and logits, [N, C, H, W].</summary>
@@ -92,7 +95,7 @@ public static class VaeOnnxExporter
         builder.AddNode("Identity", [decoded], DecoderLogitsOutput);
         VaeLikelihoodGraph.PixelMean(builder, decoded, info.Likelihood, VaeContract.Reconstruction);
 
-        return builder.Build(VaeExportMetadata.ProducerName, VaeExportMetadata.ProducerVersion, VaeExportMetadata.Build(a, info));
+        return builder.Build(VaeExportMetadata.ProducerName, VaeExportMetadata.ProducerVersion, VaeExportMetadata.Build(a, info, network.Prior));
     }
 
     // The head's Gemm is named after its layer (like every weight); an Identity gives it the contract name.

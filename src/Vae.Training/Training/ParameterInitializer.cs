@@ -13,7 +13,8 @@ internal static class ParameterInitializer
 {
     internal static void Reset(nn.Module module, Generator generator)
     {
-        var parameters = module.named_parameters().ToList();
+        // The mixture prior is not a layer: it starts as identical N(0, I) components (see MixturePrior).
+        var parameters = module.named_parameters().Where(p => !p.name.StartsWith("prior.", StringComparison.Ordinal)).ToList();
         var bounds = new Dictionary<string, double>(StringComparer.Ordinal);
         using var noGrad = torch.no_grad();
         foreach (var (name, parameter) in parameters.Where(p => p.name.EndsWith(".weight", StringComparison.Ordinal)))

@@ -14,6 +14,7 @@ internal static class SeedMixer
         Shuffle = 2,
         Epsilon = 3,
         Evaluation = 4,
+        PriorInitialisation = 5,
     }
 
     internal static ulong Mix(long seed, long epoch, Stream stream)

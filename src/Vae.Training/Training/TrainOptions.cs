@@ -33,6 +33,11 @@ public sealed record TrainOptions
     public KlWarmupUnit KlWarmupUnit { get; init; } = KlWarmupUnit.Epochs;
     /// <summary>Free-bits floor λ in nats per latent dimension (0 = off).</summary>
     public double FreeBits { get; init; }
+    /// <summary>
+    /// With a mixture prior: epochs trained under the (still standard-normal) prior before its components are
+    /// set by k-means on the training codes; 0 sets them from the untrained encoder.
+    /// </summary>
+    public int PriorInitEpochs { get; init; } = 1;
     /// <summary>Intra-op threads for libtorch (<c>torch.set_num_threads</c>); null leaves the current setting.</summary>
     public int? Threads { get; init; }
     /// <summary>Images per batch when evaluating (no gradients, so larger than <see cref="BatchSize"/> is fine).</summary>
@@ -59,6 +64,7 @@ public sealed record TrainOptions
         Require(KlWarmup >= 0, nameof(KlWarmup), KlWarmup, "≥ 0");
         Require(Enum.IsDefined(KlWarmupUnit), nameof(KlWarmupUnit), KlWarmupUnit, "epochs or steps");
         Require(FreeBits >= 0 && double.IsFinite(FreeBits), nameof(FreeBits), FreeBits, "a finite number ≥ 0");
+        Require(PriorInitEpochs >= 0, nameof(PriorInitEpochs), PriorInitEpochs, "≥ 0");
         Require(Threads is null or >= 1, nameof(Threads), Threads, "null or ≥ 1");
         Require(EvaluationBatchSize >= 1, nameof(EvaluationBatchSize), EvaluationBatchSize, "≥ 1");
         Require(ProgressInterval >= 1, nameof(ProgressInterval), ProgressInterval, "≥ 1");

@@ -19,10 +19,10 @@ internal static class TrainingCheckpoint
     private const string OptimizerEntry = "optimizer.bin";
 
     /// <summary>Architecture in plain fields (the record's computed properties are not data).</summary>
-    internal sealed record ArchitectureData(VaeKind Kind, int Channels, int Height, int Width, int LatentDim, IReadOnlyList<int> Hidden, int ConvDense, int ConvDepth = 0, int ConvHead = 0, VaeActivation Activation = VaeActivation.Relu)
+    internal sealed record ArchitectureData(VaeKind Kind, int Channels, int Height, int Width, int LatentDim, IReadOnlyList<int> Hidden, int ConvDense, int ConvDepth = 0, int ConvHead = 0, VaeActivation Activation = VaeActivation.Relu, int PriorComponents = 0)
     {
-        internal static ArchitectureData From(VaeArchitecture a) => new(a.Kind, a.Channels, a.Height, a.Width, a.LatentDim, a.Hidden.ToArray(), a.ConvDense, a.ConvDepth, a.ConvHead, a.Activation);
-        internal VaeArchitecture ToArchitecture() => new VaeArchitecture(Kind, Channels, Height, Width, LatentDim, Hidden.ToArray(), ConvDense, ConvDepth, ConvHead, Activation).Validated();
+        internal static ArchitectureData From(VaeArchitecture a) => new(a.Kind, a.Channels, a.Height, a.Width, a.LatentDim, a.Hidden.ToArray(), a.ConvDense, a.ConvDepth, a.ConvHead, a.Activation, a.PriorComponents);
+        internal VaeArchitecture ToArchitecture() => new VaeArchitecture(Kind, Channels, Height, Width, LatentDim, Hidden.ToArray(), ConvDense, ConvDepth, ConvHead, Activation, PriorComponents).Validated();
     }
 
     /// <summary>Where a cancelled epoch stopped, and its sums so far, so resuming finishes it exactly.</summary>

@@ -66,5 +66,32 @@ public static class VaeEvaluator
         }
     }
 
+    /// <summary>μ and log σ² [N, k] of every image, in order, without gradients (eval mode for the call).</summary>
+    internal static (Tensor Mu, Tensor LogVar) EncodeAll(VaeNetwork network, ImageSet images, int batchSize)
+    {
+        bool wasTraining = network.training;
+        network.eval();
+        try
+        {
+            using var noGrad = torch.no_grad();
+            using var scope = NewDisposeScope();
+            using var loader = new BatchLoader(images, batchSize);
+            int[] order = Enumerable.Range(0, images.Count).ToArray();
+            var mus = new List<Tensor>();
+            var logVars = new List<Tensor>();
+            for (int b = 0; b < loader.BatchCount; b++)
+            {
+                var (mu, logVar) = network.Encode(loader.Batch(order, b));
+                mus.Add(mu);
+                logVars.Add(logVar);
+            }
+            return scope.MoveToOuter(torch.cat(mus, 0), torch.cat(logVars, 0));
+        }
+        finally
+        {
+            network.train(wasTraining);
+        }
+    }
+
     internal static double[] ToArray(Tensor vector) => vector.data<double>().ToArray();
 }

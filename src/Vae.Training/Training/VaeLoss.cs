@@ -1,6 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using Vae.MLNet;
+using Vae.Training.Model;
 using static TorchSharp.torch;
 
 namespace Vae.Training.Training;
@@ -10,6 +11,7 @@ namespace Vae.Training.Training;
 /// Bernoulli or Gaussian likelihood (the formulas of <see cref="VaeLikelihood"/>), and the closed-form
 /// KL(N(μ, σ²) ‖ N(0, I)) = ½ Σ_i (μ_i² + σ_i² − 1 − log σ_i²). The objective weights KL by β and a
 /// warm-up factor, and can apply free bits (Kingma et al. 2016): Σ_i max(λ, mean over the batch of KL_i).
+/// With a <see cref="MixturePrior"/> the KL is the mixture's closed-form bound instead (see its remarks).
 /// </summary>
 public sealed class VaeLoss : IDisposable
 {
@@ -17,7 +19,7 @@ public sealed class VaeLoss : IDisposable
     private readonly double _fixedLogSigma;
 
     /// <summary>Builds the loss; for a Gaussian likelihood <paramref name="gaussianSigma"/> is σ (or its start value when learned).</summary>
-    public VaeLoss(VaeLikelihood likelihood, double beta = 1.0, double freeBits = 0.0, double gaussianSigma = 0.1, bool learnGaussianSigma = false)
+    public VaeLoss(VaeLikelihood likelihood, double beta = 1.0, double freeBits = 0.0, double gaussianSigma = 0.1, bool learnGaussianSigma = false, MixturePrior? prior = null)
     {
         if (!Enum.IsDefined(likelihood))
             throw new ArgumentOutOfRangeException(nameof(likelihood), likelihood, "Unknown likelihood.");
@@ -29,6 +31,10 @@ public sealed class VaeLoss : IDisposable
             throw new ArgumentOutOfRangeException(nameof(gaussianSigma), gaussianSigma, "Gaussian σ must be a finite number > 0.");
         if (learnGaussianSigma && likelihood != VaeLikelihood.Gaussian)
             throw new ArgumentException($"A learned σ needs the Gaussian likelihood, got {likelihood}.", nameof(learnGaussianSigma));
+        // Free bits floor each dimension's KL to N(0, 1); under a mixture the KL does not split that way.
+        if (prior != null && freeBits > 0)
+            throw new ArgumentException($"Free bits (λ = {freeBits}) apply to the standard normal prior only; a mixture prior needs free bits 0.", nameof(freeBits));
+        Prior = prior;
 
         (Likelihood, Beta, FreeBits) = (likelihood, beta, freeBits);
         _fixedLogSigma = Math.Log(gaussianSigma);
@@ -42,6 +48,8 @@ public sealed class VaeLoss : IDisposable
     public double Beta { get; }
     /// <summary>Free-bits floor λ in nats per latent dimension (0 = off).</summary>
     public double FreeBits { get; }
+    /// <summary>The learned mixture prior whose KL this loss uses, or null for N(0, I). Owned by the network, not the loss.</summary>
+    public MixturePrior? Prior { get; }
     /// <summary>The learned scalar log σ of the Gaussian likelihood, or null when σ is fixed or the likelihood is Bernoulli.</summary>
     public Parameter? LogSigma { get; }
 
@@ -114,8 +122,16 @@ public sealed class VaeLoss : IDisposable
             throw new ArgumentOutOfRangeException(nameof(warmup), warmup, "KL warm-up factor must be in [0, 1].");
         using var scope = NewDisposeScope();
         var reconstruction = Reconstruction(decoded, images);
-        var klPerDimension = KlPerDimension(mu, logVar);
-        var kl = klPerDimension.sum(1);
+        Tensor kl, klPerDimension;
+        if (Prior is null)
+        {
+            klPerDimension = KlPerDimension(mu, logVar);
+            kl = klPerDimension.sum(1);
+        }
+        else
+        {
+            (kl, klPerDimension, _) = Prior.Kl(mu, logVar);
+        }
         var klTerm = FreeBits > 0 ? klPerDimension.mean([0]).clamp_min(FreeBits).sum() : kl.mean();
         var objective = reconstruction.mean() + (Beta * warmup) * klTerm;
         scope.MoveToOuter(objective, reconstruction, kl, klPerDimension);

@@ -48,7 +48,7 @@ public sealed class VaeTrainer : IDisposable
             using var generator = new Generator(SeedMixer.Mix(Options.Seed, 0, SeedMixer.Stream.Initialisation), CPU);
             ParameterInitializer.Reset(Network, generator);
         }
-        Loss = new VaeLoss(Options.Likelihood, Options.Beta, Options.FreeBits, Options.GaussianSigma, Options.LearnGaussianSigma);
+        Loss = new VaeLoss(Options.Likelihood, Options.Beta, Options.FreeBits, Options.GaussianSigma, Options.LearnGaussianSigma, Network.Prior);
         // PyTorch's Adam defaults, spelled out: TorchSharp's torch.optim.Adam factory defaults β₂ to 0.99.
         _optimizer = new Adam(Network.parameters().Concat(Loss.Parameters()), Options.LearningRate, beta1: 0.9, beta2: 0.999, eps: 1e-8);
     }
@@ -199,6 +199,15 @@ public sealed class VaeTrainer : IDisposable
         double reconstructionSum = 0, klSum = 0, trainSeconds = 0;
         long images = 0;
         int firstBatch = 0;
+        // At the start of an epoch only: a cancelled epoch resumes with the components it was running with.
+        if (Network.Prior is { } prior)
+        {
+            if (_partial is null && epoch == Options.PriorInitEpochs)
+                InitialisePrior(prior, train, epoch);
+            // Before its components are placed the prior is the fixed N(0, I), not a learned single Gaussian.
+            foreach (var parameter in prior.parameters())
+                parameter.requires_grad_(epoch >= Options.PriorInitEpochs);
+        }
         if (_partial is { } partial)
         {
             (firstBatch, reconstructionSum, klSum, images, trainSeconds) = (partial.BatchesDone, partial.ReconstructionSum, partial.KlSum, partial.Images, partial.TrainSeconds);
@@ -272,6 +281,14 @@ public sealed class VaeTrainer : IDisposable
         }
         progress?.Report(new TrainProgress(epoch + 1, Options.Epochs, batches, batches, metrics.TrainReconstruction, metrics.TrainKl, metrics));
         return true;
+    }
+
+    private void InitialisePrior(MixturePrior prior, ImageSet train, int epoch)
+    {
+        using var scope = NewDisposeScope();
+        var (mu, logVar) = VaeEvaluator.EncodeAll(Network, train, Options.EvaluationBatchSize);
+        using var generator = new Generator(SeedMixer.Mix(Options.Seed, epoch, SeedMixer.Stream.PriorInitialisation), CPU);
+        PriorInitializer.Initialise(prior, mu, logVar, generator);
     }
 
     private (float Objective, float Reconstruction, float Kl) Step(Tensor images, Generator epsilon, double warmup, Tensor? klPerDimensionSum, int epoch, int batch)

@@ -247,6 +247,35 @@ public sealed class VaeOnnxExporterTests : IDisposable
         Assert.True(expected.Max() > 1.5 * expected.Min(), "divergences should differ across images");
     }
 
+    [Theory]
+    [InlineData(VaeKind.Mlp)]
+    [InlineData(VaeKind.Conv)]
+    public void MixturePriorKlMatchesTorchSharpAndMetadataNamesThePrior(VaeKind kind)
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(7);
+        using var network = new VaeNetwork(TinyArchitecture(kind) with { PriorComponents = 3 });
+        network.eval();
+        // Spread components (the untrained prior is N(0, I) three times over, which the standard KL would also match).
+        var generator = new Generator(2, CPU);
+        network.Prior!.SetComponents(tensor(new[] { 0.2f, 0.5f, 0.3f }), randn([3, 4], generator: generator),
+            rand([3, 4], generator: generator) + 0.2);
+        var files = VaeOnnxExporter.Export(network, Info(VaeLikelihood.Bernoulli), _folder);
+
+        const int Batch = 64;
+        var outputs = Run(files.VaeModelPath, VaeContract.ImageInput, Pixels(Batch), [Batch, 1, 28, 28]);
+        Tensor torchKl, mu, logVar;
+        using (no_grad())
+        {
+            (mu, logVar, _) = network.forward(tensor(Pixels(Batch), [Batch, 1, 28, 28]));
+            torchKl = network.Prior!.Kl(mu, logVar).Kl;
+        }
+        AssertClose(ToArray(torchKl), outputs[VaeContract.Kl].Values, "mixture kl", relative: true);
+        float[] standard = ClosedFormKl(ToArray(mu), ToArray(logVar), 4);
+        Assert.Contains(Enumerable.Range(0, Batch), n => Math.Abs(standard[n] - outputs[VaeContract.Kl].Values[n]) > 0.1);
+        Assert.Contains(";prior=mixture3", Vae.MLNet.Onnx.OnnxModelFile.GetMetadata(Vae.MLNet.Onnx.OnnxModelFile.Read(files.VaeModelPath))[VaeContract.Metadata.Architecture], StringComparison.Ordinal);
+    }
+
     private static float[] GaussianNegativeLogLikelihood(float[] pixels, float[] mean, double sigma, int batch)
     {
         int perImage = pixels.Length / batch;

@@ -132,10 +132,4 @@ public class VaeLossTests
         var e = Assert.Throws<ArgumentException>(() => loss.Reconstruction(zeros(2, 1, 1, 3), zeros(2, 1, 1, 2)));
         Assert.Contains("[2, 1, 1, 3]", e.Message);
     }
-
-    private sealed class Tolerance(double epsilon) : IEqualityComparer<double>
-    {
-        public bool Equals(double x, double y) => Math.Abs(x - y) <= epsilon * Math.Max(1, Math.Abs(x));
-        public int GetHashCode(double obj) => 0;
-    }
 }
