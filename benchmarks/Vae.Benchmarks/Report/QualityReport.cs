@@ -51,6 +51,7 @@ public static class QualityReport
             progress($"quality: training {name} for {o.Epochs} epochs…");
             var architecture = BenchModels.Architectures[name];
             if (o.Latent is { } k) architecture = architecture with { LatentDim = k };
+            architecture = (architecture with { PriorComponents = o.PriorComponents }).Validated();
             results[name] = MeasureModel(o, ml, architecture, train, test, trainView, testView, rawClassifier,
                 Path.Combine(modelDirectory, "quality-" + name), progress);
         }

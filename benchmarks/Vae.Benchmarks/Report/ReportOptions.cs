@@ -25,6 +25,8 @@ public sealed record ReportOptions
     public double Beta { get; init; } = 1.0;
     /// <summary>The multiclass trainer of the quality runs, on μ and on raw pixels alike: lbfgs (maximum entropy), fasttree (one-versus-all) or lightgbm (multiclass).</summary>
     public string Classifier { get; init; } = "lbfgs";
+    /// <summary>Prior of the quality runs' VAEs: 0 = N(0, I), K ≥ 2 = a learned mixture of K Gaussians.</summary>
+    public int PriorComponents { get; init; }
     /// <summary>Latent size of the quality runs' VAEs; null = the architecture's default.</summary>
     public int? Latent { get; init; }
     /// <summary>Also measure the μ of this exported VAE (vae.onnx, e.g. from <c>vae train</c>) in the quality run; null = none.</summary>
@@ -76,6 +78,7 @@ public sealed record ReportOptions
                 "--epochs" => o with { Epochs = NextInt() },
                 "--beta" => o with { Beta = NextDouble() },
                 "--latent" => o with { Latent = NextInt() },
+                "--prior-components" => o with { PriorComponents = NextInt() },
                 "--classifier" => o with { Classifier = Next() },
                 "--one-class-model" => o with { OneClassModel = Next() },
                 "--one-class-batch" => o with { OneClassBatch = NextInt() },
@@ -89,7 +92,7 @@ public sealed record ReportOptions
                 "--reps" => o with { Repetitions = NextInt() },
                 "--latency-calls" => o with { LatencyCalls = NextInt() },
                 _ => throw new ArgumentException(
-                    $"Unknown argument '{args[i]}'. Expected --report [--quality [--epochs N] [--models mlp,conv|none] [--onnx FILE] [--beta X] [--latent K] [--classifier lbfgs|fasttree|lightgbm]] [--no-raw-baseline] [--one-class [--one-class-model mlp|conv[:k[:widths]]] [--one-class-batch N]] [--one-class-validation DIR] [--quality-only] [--one-class-only] " +
+                    $"Unknown argument '{args[i]}'. Expected --report [--quality [--epochs N] [--models mlp,conv|none] [--onnx FILE] [--beta X] [--latent K] [--prior-components K] [--classifier lbfgs|fasttree|lightgbm]] [--no-raw-baseline] [--one-class [--one-class-model mlp|conv[:k[:widths]]] [--one-class-batch N]] [--one-class-validation DIR] [--quality-only] [--one-class-only] " +
                     "[--torch-threads N] [--ort-threads N] [--batch-size N] [--train-steps N] [--reps N] [--latency-calls N]."),
             };
         }
@@ -97,6 +100,8 @@ public sealed record ReportOptions
             o = o.QualityOnnx is null
                 ? throw new ArgumentException("--models none trains no VAE, so it needs --onnx FILE (the exported VAE to measure).")
                 : o with { QualityModels = [] };
+        if (o.PriorComponents == 1)
+            throw new ArgumentException("--prior-components takes K ≥ 2 (a mixture of K Gaussians); leave it out for N(0, I).");
         foreach (string m in o.QualityModels)
             if (m is not ("mlp" or "conv"))
                 throw new ArgumentException($"--models takes mlp and/or conv (or none, with --onnx), got '{m}'.");

@@ -17,7 +17,7 @@ internal static class DemoCommand
         var data = CliOptions.ExistingDirectory("--data",
             "IDX folder: train-* for training and t10k-* for testing, or a single split divided 80/20. Default: the embedded Fashion-MNIST t10k.");
         var limit = CliOptions.Int("--limit", "Use at most this many training images (0 = all; the test set is limited to a quarter of it).", 0, min: 0);
-        var settings = new TrainSettings(epochs: defaults.Epochs, latent: defaults.LatentDim);
+        var settings = new TrainSettings(epochs: defaults.Epochs, latent: defaults.LatentDim, priorComponents: defaults.PriorComponents);
         var output = CliOptions.OutputDirectory("Folder for report.md, figures, models and checkpoints.", "out");
         var holdOut = CliOptions.Int("--anomaly-class", "Class left out of the anomaly detectors' training and scored as the anomaly (8 = Bag).", defaults.AnomalyClass, min: 0);
         command.Options.Add(data);

@@ -26,7 +26,7 @@ internal sealed class TrainSettings
     public Option<double> Beta { get; } = CliOptions.Double("--beta", "KL weight β (1 = the ELBO, >1 = β-VAE).", 1.0, 0);
     public Option<int> Warmup { get; } = CliOptions.Int("--warmup", "Linear KL warm-up length in epochs (0 = off).", 0, min: 0);
     public Option<double> FreeBits { get; } = CliOptions.Double("--free-bits", "Free-bits floor λ in nats per latent dimension (0 = off).", 0.0, 0);
-    public Option<int> PriorComponents { get; } = CliOptions.Int("--prior-components", "Prior p(z): 0 = N(0, I); K ≥ 2 = a learned mixture of K Gaussians (VaDE-style), for latents that cluster.", 0, min: 0, max: 1024);
+    public Option<int> PriorComponents { get; }
     public Option<int> PriorInitEpochs { get; } = CliOptions.Int("--prior-init-epochs", "With a mixture prior: epochs under N(0, I) before k-means on μ places the components.", 1, min: 0);
     public Option<int> Epochs { get; }
     public Option<int> BatchSize { get; } = CliOptions.Int("--batch-size", "Images per optimiser step.", 128, max: 1 << 20);
@@ -35,8 +35,9 @@ internal sealed class TrainSettings
     public Option<int> Seed { get; } = CliOptions.Int("--seed", "Seed for weights, shuffling, noise and data splits (same seed, same result).", 0, min: 0);
     public Option<int> Threads { get; } = CliOptions.Int("--threads", "CPU threads for TorchSharp (default: the number of cores).", Environment.ProcessorCount, max: 1024);
 
-    public TrainSettings(int epochs = 10, int latent = 20)
+    public TrainSettings(int epochs = 10, int latent = 20, int priorComponents = 0)
     {
+        PriorComponents = CliOptions.Int("--prior-components", "Prior p(z): 0 = N(0, I); K ≥ 2 = a learned mixture of K Gaussians (VaDE-style), for latents that cluster.", priorComponents, min: 0, max: 1024);
         Epochs = CliOptions.Int("--epochs", "Number of epochs (with --resume: the total to reach).", epochs, max: 100_000);
         Latent = CliOptions.Int("--latent", "Latent size k (dimensions of z).", latent, max: 4096);
         Hidden.Validators.Add(r =>

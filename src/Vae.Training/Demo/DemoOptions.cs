@@ -39,8 +39,11 @@ public sealed record DemoOptions
     public int Warmup { get; init; }
     /// <summary>Free bits per latent dimension.</summary>
     public double FreeBits { get; init; }
-    /// <summary>0 = the N(0, I) prior; K ≥ 2 = a learned mixture of K Gaussians.</summary>
-    public int PriorComponents { get; init; }
+    /// <summary>
+    /// 0 = the N(0, I) prior; K ≥ 2 = a learned mixture of K Gaussians. The demo's default, one component per
+    /// Fashion-MNIST class, measured better than N(0, I) on every step (README, "The main job").
+    /// </summary>
+    public int PriorComponents { get; init; } = 10;
     /// <summary>With a mixture prior: epochs before k-means on μ places its components.</summary>
     public int PriorInitEpochs { get; init; } = 1;
     /// <summary>Epochs of each VAE training (the full one and the one without the anomaly class).</summary>

@@ -22,7 +22,7 @@ public sealed class DemoEndToEndTests : IDisposable
             OutputDirectory = _dir,
             TrainLimit = 800,
             TestLimit = 200,
-            Epochs = 1,
+            Epochs = 2, // the default mixture prior is placed after epoch 1 and trained in epoch 2
             Hidden = new[] { 64 },
             LatentDim = 4,
             BatchSize = 64,
@@ -62,6 +62,7 @@ public sealed class DemoEndToEndTests : IDisposable
             Assert.Contains(a.Auroc.ToString("F4", CultureInfo.InvariantCulture), markdown, StringComparison.Ordinal);
         }
         Assert.True(double.IsFinite(report.Vae.TestNegativeElbo) && report.Vae.TestNegativeElbo > 0);
+        Assert.Contains(";prior=mixture10", markdown, StringComparison.Ordinal);
         Assert.InRange(report.Vae.ActiveUnits, 0, 4);
         Assert.True(report.AnomalyTestCount > 0);
 
