@@ -42,6 +42,11 @@ public sealed class VaeTrainer : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         Architecture = architecture.Validated();
         Options = options.Validated();
+        if (Architecture.PriorComponents > 0 && Options.PriorInitEpochs >= Options.Epochs)
+            throw new ArgumentException(
+                $"TrainOptions.PriorInitEpochs ({Options.PriorInitEpochs}) must be below Epochs ({Options.Epochs}) with a {Architecture.PriorComponents}-component mixture prior: " +
+                "its components are placed after PriorInitEpochs epochs, so this run would never use them. Train more epochs, lower PriorInitEpochs (--prior-init-epochs), or use the N(0, I) prior (--prior-components 0).",
+                nameof(options));
         Network = new VaeNetwork(Architecture);
         if (initialise)
         {

@@ -22,9 +22,15 @@ public sealed class MixturePriorTrainingTests : IDisposable
     [Fact]
     public void ComponentsStayStandardNormalUntilTheInitEpochThenSpreadAndLearn()
     {
-        using var trainer = new VaeTrainer(Architecture, Options(epochs: 1));
-        trainer.Train(TinyTraining.Train);
-        Assert.All(Means(trainer), m => Assert.Equal(0f, m, 1e-3));
+        using var trainer = new VaeTrainer(Architecture, Options(epochs: 2));
+        using (var cancel = new CancellationTokenSource())
+        {
+            // Stopped halfway through epoch 1: the prior is still the fixed N(0, I) (no gradient reached it).
+            trainer.Train(TinyTraining.Train, progress: new SyncProgress<TrainProgress>(p => { if (p.Epoch == 1 && p.Batch == 4) cancel.Cancel(); }), cancellationToken: cancel.Token);
+        }
+        Assert.Equal(0, trainer.CompletedEpochs);
+        Assert.All(Means(trainer), m => Assert.Equal(0f, m));
+        Assert.All(trainer.Network.Prior!.LogVars.detach().flatten().data<float>().ToArray(), v => Assert.Equal(0f, v));
 
         using var longer = new VaeTrainer(Architecture, Options(epochs: 3));
         var result = longer.Train(TinyTraining.Train, TinyTraining.Validation);
@@ -43,16 +49,21 @@ public sealed class MixturePriorTrainingTests : IDisposable
     }
 
     [Theory]
-    [InlineData(1)] // the checkpoint is taken just before the components are placed: the resumed run places them
-    [InlineData(2)] // after: the checkpoint carries them
+    [InlineData(1)] // cancelled right after the components were placed, before epoch 2's first step: the checkpoint carries them
+    [InlineData(2)] // a finished 2-epoch run, continued to 3
     public void ResumeEqualsAnUninterruptedRunIncludingThePrior(int firstEpochs)
     {
         using var straight = new VaeTrainer(Architecture, Options(3));
         var expected = straight.Train(TinyTraining.Train, TinyTraining.Validation);
 
         string dir = Path.Combine(_dir, $"run{firstEpochs}");
-        using (var first = new VaeTrainer(Architecture, Options(firstEpochs, dir)))
-            first.Train(TinyTraining.Train, TinyTraining.Validation);
+        using (var first = new VaeTrainer(Architecture, Options(firstEpochs == 1 ? 3 : 2, dir)))
+        using (var cancel = new CancellationTokenSource())
+        {
+            var atEndOfEpoch1 = new SyncProgress<TrainProgress>(p => { if (firstEpochs == 1 && p.Epoch == 1 && p.Batch == p.BatchesPerEpoch) cancel.Cancel(); });
+            first.Train(TinyTraining.Train, TinyTraining.Validation, atEndOfEpoch1, cancel.Token);
+            Assert.Equal(firstEpochs, first.CompletedEpochs);
+        }
         using var resumed = VaeTrainer.Resume(Path.Combine(dir, VaeTrainer.CheckpointFileName), o => o with { Epochs = 3 });
         Assert.Equal(Architecture.ToString(), resumed.Architecture.ToString());
         Assert.Contains(";prior=mixture3", resumed.Architecture.ToString(), StringComparison.Ordinal);
@@ -64,8 +75,10 @@ public sealed class MixturePriorTrainingTests : IDisposable
     }
 
     [Fact]
-    public void FreeBitsAndASingleComponentAreRefusedNamingTheSetting()
+    public void FreeBitsASingleComponentAndAPriorThatWouldNeverBePlacedAreRefusedNamingTheSetting()
     {
+        var never = Assert.Throws<ArgumentException>(() => new VaeTrainer(Architecture, Options(1)));
+        Assert.Contains("PriorInitEpochs (1) must be below Epochs (1)", never.Message);
         var e = Assert.Throws<ArgumentException>(() => new VaeTrainer(Architecture, Options(1) with { FreeBits = 0.5 }));
         Assert.Contains("mixture prior", e.Message);
         var one = Assert.Throws<ArgumentException>(() => (TinyTraining.Architecture with { PriorComponents = 1 }).Validated());
