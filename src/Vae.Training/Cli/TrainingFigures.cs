@@ -13,8 +13,10 @@ public static class TrainingFigures
     public const string Loss = "loss.png", Reconstructions = "reconstructions.png", Samples = "samples.png", Interpolation = "interpolation.png";
 
     /// <summary>Loss terms per epoch (train and validation).</summary>
-    public static string WriteLoss(string directory, IReadOnlyList<EpochMetrics> history) =>
-        LossCurvePlot.Save(Path.Combine(directory, Loss), history.Select(ToLosses).ToList());
+    public static string WriteLoss(string directory, IReadOnlyList<EpochMetrics> history, int priorComponents = 0, int priorInitEpochs = 1) =>
+        LossCurvePlot.Save(Path.Combine(directory, Loss), history.Select(ToLosses).ToList(), klTitle: priorComponents > 0
+            ? $"KL(q(z|x) ‖ p(z)), p = {priorComponents}-Gaussian mixture placed after epoch {priorInitEpochs}"
+            : LossCurvePlot.StandardKlTitle);
 
     /// <summary>The per-image loss terms of one epoch as the plot wants them.</summary>
     public static EpochLosses ToLosses(EpochMetrics m) => new(m.Epoch, m.TrainReconstruction, m.TrainKl, m.TrainTotal,

@@ -29,7 +29,7 @@ internal static class TrainingRun
 
         var written = new List<string>
         {
-            TrainingFigures.WriteLoss(outputDirectory, result.History),
+            TrainingFigures.WriteLoss(outputDirectory, result.History, result.Architecture.PriorComponents, result.Options.PriorInitEpochs),
             TrainingFigures.WriteReconstructions(outputDirectory, models.VaeModelPath, data.Test),
             TrainingFigures.WriteSamples(Path.Combine(outputDirectory, TrainingFigures.Samples), models.DecoderModelPath, result.Options.Seed),
             TrainingFigures.WriteInterpolation(Path.Combine(outputDirectory, TrainingFigures.Interpolation), models.VaeModelPath, models.DecoderModelPath,

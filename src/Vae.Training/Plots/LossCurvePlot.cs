@@ -19,8 +19,11 @@ public static class LossCurvePlot
 {
     private const int PanelWidth = 640, PanelHeight = 480;
 
+    /// <summary>The KL panel's title for the standard prior.</summary>
+    public const string StandardKlTitle = "KL(q(z|x) ‖ N(0, I))";
+
     /// <summary>Writes the figure to <paramref name="path"/> (PNG, atomically); returns the full path.</summary>
-    public static string Save(string path, IReadOnlyList<EpochLosses> epochs, string title = "VAE loss terms per epoch")
+    public static string Save(string path, IReadOnlyList<EpochLosses> epochs, string title = "VAE loss terms per epoch", string klTitle = StandardKlTitle)
     {
         ArgumentNullException.ThrowIfNull(epochs);
         if (epochs.Count == 0)
@@ -32,7 +35,7 @@ public static class LossCurvePlot
         AddSeries(left, epochs, e => e.TrainTotal, "total −ELBO (train)", PlotStyle.Series(2), LineStyle.Solid);
         AddSeries(left, epochs, e => e.ValidationTotal, "total −ELBO (validation)", PlotStyle.Series(2), LineStyle.Dash);
 
-        var right = Panel("KL(q(z|x) ‖ N(0, I))", epochs);
+        var right = Panel(klTitle, epochs);
         AddSeries(right, epochs, e => e.TrainKl, "KL (train)", PlotStyle.Series(1), LineStyle.Solid);
         AddSeries(right, epochs, e => e.ValidationKl, "KL (validation)", PlotStyle.Series(1), LineStyle.Dash);
 
