@@ -52,7 +52,14 @@ public sealed partial class TrainerProcess : IDisposable
     }
 
     /// <summary>Waits up to <paramref name="time"/>; true when the process exited by itself.</summary>
-    public bool WaitForExit(TimeSpan time) => _process.WaitForExit(time);
+    public bool WaitForExit(TimeSpan time)
+    {
+        if (!_process.WaitForExit(time)) return false;
+        // With a timeout, WaitForExit can return before the redirected output is read to its end (a flaky
+        // "message not in the log"); the parameterless overload waits for that too.
+        _process.WaitForExit();
+        return true;
+    }
 
     public int ExitCode => _process.ExitCode;
 
