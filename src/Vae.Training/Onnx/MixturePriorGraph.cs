@@ -18,11 +18,11 @@ internal static class MixturePriorGraph
     {
         using var scope = NewDisposeScope();
         using var noGrad = torch.no_grad();
-        int components = prior.Components, k = prior.LatentDim;
-        string means = builder.AddInitializer("prior.means", Values(prior.Means, "prior.means"), components, k);
-        string logVariances = builder.AddInitializer("prior.log_variances", Values(prior.LogVars, "prior.log_variances"), components, k);
-        string inverseVariances = builder.AddInitializer("prior.inverse_variances", Values((-prior.LogVars).exp(), "prior.inverse_variances"), components, k);
-        string logWeights = builder.AddInitializer("prior.log_weights", Values(nn.functional.log_softmax(prior.Logits, 0), "prior.log_weights"), components);
+        // The same copy as the layers' weights: float32 initializers, a non-finite value refused naming the tensor.
+        string means = TorchLayerEmitter.Weights(builder, prior.Means, "prior.means");
+        string logVariances = TorchLayerEmitter.Weights(builder, prior.LogVars, "prior.log_variances");
+        string inverseVariances = TorchLayerEmitter.Weights(builder, (-prior.LogVars).exp(), "prior.inverse_variances");
+        string logWeights = TorchLayerEmitter.Weights(builder, nn.functional.log_softmax(prior.Logits, 0), "prior.log_weights");
 
         string axis1 = builder.AddInitializer("axes_1", new long[] { 1 }, 1);
         string mu3 = builder.AddNode("Unsqueeze", [mu, axis1], "prior_mu");           // [N, 1, k]
@@ -44,14 +44,5 @@ internal static class MixturePriorGraph
         string logSumExp = builder.AddNode("Add", [builder.AddNode("Log", [sum], "prior_log_sum"), max], "prior_log_sum_exp");
         string flat = builder.AddNode("Squeeze", [logSumExp, axis1], "prior_log_sum_exp_flat");
         return builder.AddNode("Neg", [flat], output);
-    }
-
-    private static float[] Values(Tensor tensor, string name)
-    {
-        var values = tensor.detach().cpu().to_type(ScalarType.Float32).contiguous().data<float>().ToArray();
-        int bad = Array.FindIndex(values, v => !float.IsFinite(v));
-        if (bad >= 0)
-            throw new InvalidOperationException($"Mixture prior '{name}' holds {values[bad]} at flat index {bad}; cannot export a non-finite value.");
-        return values;
     }
 }

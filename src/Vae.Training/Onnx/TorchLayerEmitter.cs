@@ -112,7 +112,7 @@ internal static class TorchLayerEmitter
     }
 
     /// <summary>Copies a parameter into a float initializer, refusing NaN/Inf (they would export silently wrong).</summary>
-    private static string Weights(OnnxGraphBuilder builder, Tensor parameter, string name)
+    internal static string Weights(OnnxGraphBuilder builder, Tensor parameter, string name)
     {
         using var scope = NewDisposeScope();
         var values = parameter.detach().cpu().to_type(ScalarType.Float32).contiguous().data<float>().ToArray();
