@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Trainers.FastTree;
+using Microsoft.ML.Trainers.LightGbm;
 using Vae.Benchmarks.Shared;
 using Vae.Training.Demo;
 
@@ -18,14 +20,19 @@ public static class DownstreamTasks
     /// <summary>Clustering result: NMI of KMeans clusters (fit on train, assigned on test) against the classes.</summary>
     public sealed record Clustering(int FeatureCount, double Nmi, double TrainSeconds);
 
-    /// <summary>Standardise, then L-BFGS maximum entropy; accuracy on <paramref name="test"/>.</summary>
-    public static Classification Classify(MLContext ml, IDataView train, IDataView test, string featureColumn, string classifier = "lbfgs")
+    /// <summary>
+    /// Standardise, then the multiclass trainer <paramref name="classifier"/> (lbfgs = L-BFGS maximum entropy,
+    /// fasttree = one-versus-all FastTree, lightgbm); <paramref name="trees"/> and <paramref name="leaves"/> size the
+    /// boosted trees (null = ML.NET's defaults). Accuracy on <paramref name="test"/>.
+    /// </summary>
+    public static Classification Classify(MLContext ml, IDataView train, IDataView test, string featureColumn, string classifier = "lbfgs",
+        int? trees = null, int? leaves = null)
     {
         IEstimator<ITransformer> trainer = classifier switch
         {
             "lbfgs" => ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(LabelKey, Features),
-            "fasttree" => ml.MulticlassClassification.Trainers.OneVersusAll(ml.BinaryClassification.Trainers.FastTree(labelColumnName: LabelKey, featureColumnName: Features), LabelKey),
-            "lightgbm" => ml.MulticlassClassification.Trainers.LightGbm(LabelKey, Features),
+            "fasttree" => ml.MulticlassClassification.Trainers.OneVersusAll(ml.BinaryClassification.Trainers.FastTree(FastTreeOptions(trees, leaves)), LabelKey),
+            "lightgbm" => ml.MulticlassClassification.Trainers.LightGbm(LightGbmOptions(trees, leaves)),
             _ => throw new ArgumentException($"Unknown classifier '{classifier}': expected lbfgs, fasttree or lightgbm.", nameof(classifier)),
         };
         var pipeline = ml.Transforms.Conversion.MapValueToKey(LabelKey, LabeledImageRow.LabelColumn)
@@ -48,6 +55,22 @@ public static class DownstreamTasks
         var predicted = model.Transform(test).GetColumn<uint>("PredictedLabel").Select(c => (int)c).ToArray();
         var truth = test.GetColumn<int>(LabeledImageRow.LabelColumn).ToArray();
         return new Clustering(Size(train, featureColumn), NormalizedMutualInformation.Compute(truth, predicted), seconds);
+    }
+
+    private static FastTreeBinaryTrainer.Options FastTreeOptions(int? trees, int? leaves)
+    {
+        var options = new FastTreeBinaryTrainer.Options { LabelColumnName = LabelKey, FeatureColumnName = Features };
+        if (trees is int t) options.NumberOfTrees = t;
+        if (leaves is int l) options.NumberOfLeaves = l;
+        return options;
+    }
+
+    private static LightGbmMulticlassTrainer.Options LightGbmOptions(int? trees, int? leaves)
+    {
+        var options = new LightGbmMulticlassTrainer.Options { LabelColumnName = LabelKey, FeatureColumnName = Features };
+        if (trees is int t) options.NumberOfIterations = t;
+        if (leaves is int l) options.NumberOfLeaves = l;
+        return options;
     }
 
     private static int Size(IDataView data, string column) =>

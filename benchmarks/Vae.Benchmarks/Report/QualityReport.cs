@@ -35,7 +35,7 @@ public static class QualityReport
         if (!o.SkipRawBaseline)
         {
             progress("quality: classifier and KMeans on raw pixels…");
-            rawClassifier = DownstreamTasks.Classify(ml, trainView, testView, ImageRow.Column, o.Classifier);
+            rawClassifier = DownstreamTasks.Classify(ml, trainView, testView, ImageRow.Column, o.Classifier, o.ClassifierTrees, o.ClassifierLeaves);
             var rawClusters = DownstreamTasks.Cluster(ml, trainView, testView, ImageRow.Column);
             progress($"quality: raw pixels: accuracy {rawClassifier.Accuracy:F4} in {rawClassifier.TrainSeconds:F1} s, KMeans NMI {rawClusters.Nmi:F4}");
             results["raw_pixels"] = new
@@ -91,13 +91,15 @@ public static class QualityReport
         BenchData.Consume(muTest, MuRow.Column);
         double featurizeSeconds = clock.Elapsed.TotalSeconds;
 
-        var classifier = DownstreamTasks.Classify(ml, muTrain, muTest, MuRow.Column, o.Classifier);
+        var classifier = DownstreamTasks.Classify(ml, muTrain, muTest, MuRow.Column, o.Classifier, o.ClassifierTrees, o.ClassifierLeaves);
         var clusters = DownstreamTasks.Cluster(ml, muTrain, muTest, MuRow.Column);
         progress($"quality: {model.Architecture}: mu accuracy {classifier.Accuracy:F4} in {classifier.TrainSeconds:F1} s, KMeans NMI {clusters.Nmi:F4}");
         return new Dictionary<string, object?>
         {
             ["featurize_train_and_test_seconds"] = Math.Round(featurizeSeconds, 2),
             ["classifier"] = o.Classifier,
+            ["classifier_trees"] = o.ClassifierTrees,
+            ["classifier_leaves"] = o.ClassifierLeaves,
             ["mu_classifier_accuracy"] = Math.Round(classifier.Accuracy, 4),
             ["mu_classifier_train_seconds"] = Math.Round(classifier.TrainSeconds, 2),
             ["classifier_train_speedup_vs_raw_pixels"] = raw is null ? null : Math.Round(raw.TrainSeconds / classifier.TrainSeconds, 1),

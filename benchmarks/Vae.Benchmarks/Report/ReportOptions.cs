@@ -25,6 +25,10 @@ public sealed record ReportOptions
     public double Beta { get; init; } = 1.0;
     /// <summary>The multiclass trainer of the quality runs, on μ and on raw pixels alike: lbfgs (maximum entropy), fasttree (one-versus-all) or lightgbm (multiclass).</summary>
     public string Classifier { get; init; } = "lbfgs";
+    /// <summary>Boosting rounds of lightgbm / fasttree; null = ML.NET's default (100).</summary>
+    public int? ClassifierTrees { get; init; }
+    /// <summary>Leaves per tree of lightgbm / fasttree; null = ML.NET's default.</summary>
+    public int? ClassifierLeaves { get; init; }
     /// <summary>Prior of the quality runs' VAEs: 0 = N(0, I), K ≥ 2 = a learned mixture of K Gaussians.</summary>
     public int PriorComponents { get; init; }
     /// <summary>Latent size of the quality runs' VAEs; null = the architecture's default.</summary>
@@ -80,6 +84,8 @@ public sealed record ReportOptions
                 "--latent" => o with { Latent = NextInt() },
                 "--prior-components" => o with { PriorComponents = NextInt() },
                 "--classifier" => o with { Classifier = Next() },
+                "--classifier-trees" => o with { ClassifierTrees = NextInt() },
+                "--classifier-leaves" => o with { ClassifierLeaves = NextInt() },
                 "--one-class-model" => o with { OneClassModel = Next() },
                 "--one-class-batch" => o with { OneClassBatch = NextInt() },
                 "--one-class-validation" => o with { OneClassValidationDirectory = Next(), SkipThroughput = true },
@@ -92,7 +98,7 @@ public sealed record ReportOptions
                 "--reps" => o with { Repetitions = NextInt() },
                 "--latency-calls" => o with { LatencyCalls = NextInt() },
                 _ => throw new ArgumentException(
-                    $"Unknown argument '{args[i]}'. Expected --report [--quality [--epochs N] [--models mlp,conv|none] [--onnx FILE] [--beta X] [--latent K] [--prior-components K] [--classifier lbfgs|fasttree|lightgbm]] [--no-raw-baseline] [--one-class [--one-class-model mlp|conv[:k[:widths]]] [--one-class-batch N]] [--one-class-validation DIR] [--quality-only] [--one-class-only] " +
+                    $"Unknown argument '{args[i]}'. Expected --report [--quality [--epochs N] [--models mlp,conv|none] [--onnx FILE] [--beta X] [--latent K] [--prior-components K] [--classifier lbfgs|fasttree|lightgbm [--classifier-trees N] [--classifier-leaves N]]] [--no-raw-baseline] [--one-class [--one-class-model mlp|conv[:k[:widths]]] [--one-class-batch N]] [--one-class-validation DIR] [--quality-only] [--one-class-only] " +
                     "[--torch-threads N] [--ort-threads N] [--batch-size N] [--train-steps N] [--reps N] [--latency-calls N]."),
             };
         }
@@ -102,6 +108,8 @@ public sealed record ReportOptions
                 : o with { QualityModels = [] };
         if (o.PriorComponents == 1)
             throw new ArgumentException("--prior-components takes K ≥ 2 (a mixture of K Gaussians); leave it out for N(0, I).");
+        if ((o.ClassifierTrees ?? o.ClassifierLeaves) is not null && o.Classifier is not ("lightgbm" or "fasttree"))
+            throw new ArgumentException($"--classifier-trees and --classifier-leaves set boosted trees (--classifier lightgbm or fasttree), not '{o.Classifier}'.");
         foreach (string m in o.QualityModels)
             if (m is not ("mlp" or "conv"))
                 throw new ArgumentException($"--models takes mlp and/or conv (or none, with --onnx), got '{m}'.");
