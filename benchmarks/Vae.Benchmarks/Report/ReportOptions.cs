@@ -29,6 +29,8 @@ public sealed record ReportOptions
     public int? ClassifierTrees { get; init; }
     /// <summary>Leaves per tree of lightgbm / fasttree; null = ML.NET's default.</summary>
     public int? ClassifierLeaves { get; init; }
+    /// <summary>KMeans initialisations per feature column (seeds 1..N); the NMI reported is their mean, with the range beside it.</summary>
+    public int KMeansSeeds { get; init; } = 10;
     /// <summary>Prior of the quality runs' VAEs: 0 = N(0, I), K ≥ 2 = a learned mixture of K Gaussians.</summary>
     public int PriorComponents { get; init; }
     /// <summary>Latent size of the quality runs' VAEs; null = the architecture's default.</summary>
@@ -82,6 +84,7 @@ public sealed record ReportOptions
                 "--epochs" => o with { Epochs = NextInt() },
                 "--beta" => o with { Beta = NextDouble() },
                 "--latent" => o with { Latent = NextInt() },
+                "--kmeans-seeds" => o with { KMeansSeeds = NextInt() },
                 "--prior-components" => o with { PriorComponents = NextInt() },
                 "--classifier" => o with { Classifier = Next() },
                 "--classifier-trees" => o with { ClassifierTrees = NextInt() },
@@ -98,7 +101,7 @@ public sealed record ReportOptions
                 "--reps" => o with { Repetitions = NextInt() },
                 "--latency-calls" => o with { LatencyCalls = NextInt() },
                 _ => throw new ArgumentException(
-                    $"Unknown argument '{args[i]}'. Expected --report [--quality [--epochs N] [--models mlp,conv|none] [--onnx FILE] [--beta X] [--latent K] [--prior-components K] [--classifier lbfgs|fasttree|lightgbm [--classifier-trees N] [--classifier-leaves N]]] [--no-raw-baseline] [--one-class [--one-class-model mlp|conv[:k[:widths]]] [--one-class-batch N]] [--one-class-validation DIR] [--quality-only] [--one-class-only] " +
+                    $"Unknown argument '{args[i]}'. Expected --report [--quality [--epochs N] [--models mlp,conv|none] [--onnx FILE] [--beta X] [--latent K] [--prior-components K] [--classifier lbfgs|fasttree|lightgbm [--classifier-trees N] [--classifier-leaves N]] [--kmeans-seeds N]] [--no-raw-baseline] [--one-class [--one-class-model mlp|conv[:k[:widths]]] [--one-class-batch N]] [--one-class-validation DIR] [--quality-only] [--one-class-only] " +
                     "[--torch-threads N] [--ort-threads N] [--batch-size N] [--train-steps N] [--reps N] [--latency-calls N]."),
             };
         }
