@@ -42,6 +42,7 @@ public static class QualityReport
             {
                 classifier_accuracy = Math.Round(rawClassifier.Accuracy, 4),
                 classifier_train_seconds = Math.Round(rawClassifier.TrainSeconds, 2),
+                kmeans_seeds = rawClusters.Seeds,
                 kmeans_nmi = Math.Round(rawClusters.Nmi, 4),
                 kmeans_nmi_min = Math.Round(rawClusters.MinNmi, 4),
                 kmeans_nmi_max = Math.Round(rawClusters.MaxNmi, 4),
