@@ -29,6 +29,19 @@ public static class DownstreamTasks
         public double MinNmi => NmiPerSeed.Min();
         /// <summary>Highest NMI over the seeds.</summary>
         public double MaxNmi => NmiPerSeed.Max();
+
+        /// <summary>For the progress log: the mean with the number of seeds and the range.</summary>
+        public string Describe() => $"KMeans NMI {Nmi:F4} (mean of {Seeds.Count} seeds, {MinNmi:F4}–{MaxNmi:F4})";
+
+        /// <summary>The report's JSON fields, NMI names prefixed with <paramref name="prefix"/> ("mu_" or "" for raw pixels).</summary>
+        public IEnumerable<KeyValuePair<string, object?>> JsonFields(string prefix) =>
+        [
+            new("kmeans_seeds", Seeds),
+            new(prefix + "kmeans_nmi", Math.Round(Nmi, 4)),
+            new(prefix + "kmeans_nmi_min", Math.Round(MinNmi, 4)),
+            new(prefix + "kmeans_nmi_max", Math.Round(MaxNmi, 4)),
+            new(prefix + "kmeans_nmi_per_seed", NmiPerSeed.Select(v => Math.Round(v, 4)).ToArray()),
+        ];
     }
 
     /// <summary>
