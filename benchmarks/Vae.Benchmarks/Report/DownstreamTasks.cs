@@ -17,30 +17,20 @@ public static class DownstreamTasks
     /// <summary>Multiclass result: test accuracy and the seconds the classifier took to train.</summary>
     public sealed record Classification(int FeatureCount, double Accuracy, double TrainSeconds);
 
-    /// <summary>
-    /// Clustering result: NMI of KMeans clusters (fit on train, assigned on test) against the classes, one per
-    /// initialisation seed, and the mean of the fits' training seconds.
-    /// </summary>
-    public sealed record Clustering(int FeatureCount, IReadOnlyList<int> Seeds, IReadOnlyList<double> NmiPerSeed, double TrainSeconds)
+    /// <summary>Clustering result: the feature count and <see cref="SeededKMeans"/>'s NMI per seed.</summary>
+    public sealed record Clustering(int FeatureCount, SeededKMeans KMeans)
     {
-        /// <summary>Mean NMI over the seeds: the number to compare, since one KMeans draw moves NMI by about ±0.01.</summary>
-        public double Nmi => NmiPerSeed.Average();
-        /// <summary>Lowest NMI over the seeds.</summary>
-        public double MinNmi => NmiPerSeed.Min();
-        /// <summary>Highest NMI over the seeds.</summary>
-        public double MaxNmi => NmiPerSeed.Max();
-
         /// <summary>For the progress log: the mean with the number of seeds and the range.</summary>
-        public string Describe() => $"KMeans NMI {Nmi:F4} (mean of {Seeds.Count} seeds, {MinNmi:F4}–{MaxNmi:F4})";
+        public string Describe() => $"KMeans NMI {KMeans.Nmi:F4} (mean of {KMeans.Seeds.Count} seeds, {KMeans.MinNmi:F4}–{KMeans.MaxNmi:F4})";
 
         /// <summary>The report's JSON fields, NMI names prefixed with <paramref name="prefix"/> ("mu_" or "" for raw pixels).</summary>
         public IEnumerable<KeyValuePair<string, object?>> JsonFields(string prefix) =>
         [
-            new("kmeans_seeds", Seeds),
-            new(prefix + "kmeans_nmi", Math.Round(Nmi, 4)),
-            new(prefix + "kmeans_nmi_min", Math.Round(MinNmi, 4)),
-            new(prefix + "kmeans_nmi_max", Math.Round(MaxNmi, 4)),
-            new(prefix + "kmeans_nmi_per_seed", NmiPerSeed.Select(v => Math.Round(v, 4)).ToArray()),
+            new("kmeans_seeds", KMeans.Seeds),
+            new(prefix + "kmeans_nmi", Math.Round(KMeans.Nmi, 4)),
+            new(prefix + "kmeans_nmi_min", Math.Round(KMeans.MinNmi, 4)),
+            new(prefix + "kmeans_nmi_max", Math.Round(KMeans.MaxNmi, 4)),
+            new(prefix + "kmeans_nmi_per_seed", KMeans.NmiPerSeed.Select(v => Math.Round(v, 4)).ToArray()),
         ];
     }
 
@@ -69,29 +59,9 @@ public static class DownstreamTasks
         return new Classification(Size(train, featureColumn), metrics.MicroAccuracy, seconds);
     }
 
-    /// <summary>
-    /// KMeans with k = <paramref name="clusters"/> fit on <paramref name="train"/> once per seed, each with its own
-    /// <c>MLContext(seed)</c> so its initialisation depends on the seed alone (not on what the run measured before);
-    /// NMI of the clusters of <paramref name="test"/> against its labels.
-    /// </summary>
-    public static Clustering Cluster(IDataView train, IDataView test, string featureColumn, IReadOnlyList<int> seeds, int clusters = 10)
-    {
-        if (seeds.Count == 0) throw new ArgumentException("KMeans needs at least one seed.", nameof(seeds));
-        var truth = test.GetColumn<int>(LabeledImageRow.LabelColumn).ToArray();
-        var nmi = new List<double>();
-        double seconds = 0;
-        foreach (int seed in seeds)
-        {
-            var ml = new MLContext(seed);
-            var trainer = ml.Clustering.Trainers.KMeans(featureColumn, numberOfClusters: clusters);
-            var clock = Stopwatch.StartNew();
-            var model = trainer.Fit(train);
-            seconds += clock.Elapsed.TotalSeconds;
-            var predicted = model.Transform(test).GetColumn<uint>("PredictedLabel").Select(c => (int)c).ToArray();
-            nmi.Add(NormalizedMutualInformation.Compute(truth, predicted));
-        }
-        return new Clustering(Size(train, featureColumn), seeds.ToArray(), nmi, seconds / seeds.Count);
-    }
+    /// <summary>KMeans once per seed on <paramref name="featureColumn"/> (see <see cref="SeededKMeans.Fit"/>).</summary>
+    public static Clustering Cluster(IDataView train, IDataView test, string featureColumn, IReadOnlyList<int> seeds, int clusters = 10) =>
+        new(Size(train, featureColumn), SeededKMeans.Fit(train, test, featureColumn, LabeledImageRow.LabelColumn, seeds, clusters));
 
     private static FastTreeBinaryTrainer.Options FastTreeOptions(int? trees, int? leaves)
     {

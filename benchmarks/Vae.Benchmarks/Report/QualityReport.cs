@@ -45,7 +45,7 @@ public static class QualityReport
             };
             foreach (var (key, value) in rawClusters.JsonFields(prefix: ""))
                 raw[key] = value;
-            raw["kmeans_train_seconds"] = Math.Round(rawClusters.TrainSeconds, 2);
+            raw["kmeans_train_seconds"] = Math.Round(rawClusters.KMeans.TrainSeconds, 2);
             results["raw_pixels"] = raw;
         }
         foreach (string name in o.QualityModels)

@@ -25,6 +25,8 @@ internal static class DemoCommand
         settings.AddTo(command);
         command.Options.Add(output);
         command.Options.Add(holdOut);
+        var kmeansSeeds = CliOptions.Int("--kmeans-seeds", "KMeans runs (seeds --seed, --seed + 1, …); NMI is their mean, with the range in report.md.", defaults.KMeansSeeds, min: 1);
+        command.Options.Add(kmeansSeeds);
         command.SetAction(parse =>
         {
             int trainLimit = parse.GetValue(limit);
@@ -51,6 +53,7 @@ internal static class DemoCommand
                 LearningRate = parse.GetValue(settings.LearningRate),
                 Threads = parse.GetValue(settings.Threads),
                 AnomalyClass = parse.GetValue(holdOut),
+                KMeansSeeds = parse.GetValue(kmeansSeeds),
             };
             using var stop = new StopSignals(context.Error);
             var report = new DemoRunner(context.Console).Run(options, stop.Token);

@@ -60,6 +60,8 @@ public sealed record DemoOptions
     public int AnomalyClass { get; init; } = 8;
     /// <summary>Clusters for KMeans (the number of classes of Fashion-MNIST).</summary>
     public int Clusters { get; init; } = 10;
+    /// <summary>KMeans runs, seeds Seed..Seed + KMeansSeeds − 1; NMI is reported as their mean with the range.</summary>
+    public int KMeansSeeds { get; init; } = 10;
     /// <summary>Points in the latent scatter plot.</summary>
     public int ScatterPoints { get; init; } = 2000;
 
@@ -71,6 +73,7 @@ public sealed record DemoOptions
         if (TestLimit is < 10) throw new ArgumentException($"TestLimit must be ≥ 10 images, got {TestLimit}.");
         if (Epochs < 1) throw new ArgumentException($"Epochs must be ≥ 1, got {Epochs}.");
         if (Clusters < 2) throw new ArgumentException($"Clusters must be ≥ 2, got {Clusters}.");
+        if (KMeansSeeds < 1) throw new ArgumentException($"KMeansSeeds must be ≥ 1, got {KMeansSeeds}.");
         if (AnomalyClass < 0) throw new ArgumentException($"AnomalyClass must be a class index ≥ 0, got {AnomalyClass}.");
         if (ScatterPoints < 2) throw new ArgumentException($"ScatterPoints must be ≥ 2, got {ScatterPoints}.");
         return this;

@@ -11,8 +11,12 @@ public sealed record DemoVae(string VaeModelPath, string DecoderModelPath, int E
 /// <summary>One classifier: which features, how accurate, how long its training took.</summary>
 public sealed record ClassifierResult(string Features, int FeatureCount, double MicroAccuracy, double MacroAccuracy, double TrainSeconds);
 
-/// <summary>One clustering: which features and the NMI of its clusters against the true classes.</summary>
-public sealed record ClusteringResult(string Features, int FeatureCount, double Nmi, double TrainSeconds);
+/// <summary>One clustering: which features and the NMI of its clusters against the true classes, over KMeans seeds.</summary>
+public sealed record ClusteringResult(string Features, int FeatureCount, SeededKMeans KMeans)
+{
+    /// <summary>Mean NMI over the KMeans seeds.</summary>
+    public double Nmi => KMeans.Nmi;
+}
 
 /// <summary>One anomaly detector: AUROC from ML.NET's evaluator and the ROC curve from its scores.</summary>
 public sealed record AnomalyResult(string Detector, double Auroc, double DetectionRateAtFalsePositiveCount, IReadOnlyList<double> FalsePositiveRate,

@@ -58,8 +58,8 @@ public sealed class DemoRunner
         Step("4. Clustering: KMeans on μ vs raw pixels");
         var clusterings = Status("KMeans", () => new[]
         {
-            ClusteringStep.Run(ml, features.Train, features.Test, FeaturizeStep.Mu, "VAE μ", options.Clusters),
-            ClusteringStep.Run(ml, features.Train, features.Test, DemoDataView.Pixels, "raw pixels", options.Clusters),
+            ClusteringStep.Run(features.Train, features.Test, FeaturizeStep.Mu, "VAE μ", options),
+            ClusteringStep.Run(features.Train, features.Test, DemoDataView.Pixels, "raw pixels", options),
         });
 
         string anomalyName = DemoFigures.Name(data.Test, options.AnomalyClass);

@@ -28,6 +28,7 @@ public sealed class DemoEndToEndTests : IDisposable
             BatchSize = 64,
             Threads = 2,
             ScatterPoints = 200,
+            KMeansSeeds = 3,
         };
         var output = new StringWriter();
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), Ansi = AnsiSupport.No, Interactive = InteractionSupport.No });
@@ -46,8 +47,12 @@ public sealed class DemoEndToEndTests : IDisposable
         Assert.Equal(2, report.Clusterings.Count);
         foreach (var c in report.Clusterings)
         {
-            Assert.InRange(c.Nmi, 0.0, 1.0);
-            Assert.Contains(c.Nmi.ToString("F4", CultureInfo.InvariantCulture), markdown, StringComparison.Ordinal);
+            Assert.Equal([0, 1, 2], c.KMeans.Seeds); // Seed 0 .. Seed + KMeansSeeds − 1
+            Assert.Equal(3, c.KMeans.NmiPerSeed.Count);
+            Assert.All(c.KMeans.NmiPerSeed, v => Assert.InRange(v, 0.0, 1.0));
+            Assert.Equal(c.KMeans.NmiPerSeed.Average(), c.Nmi, 12);
+            string row = FormattableString.Invariant($"| {c.Nmi:F4} | {c.KMeans.MinNmi:F4} – {c.KMeans.MaxNmi:F4} |");
+            Assert.Contains(row, markdown, StringComparison.Ordinal);
         }
         Assert.Equal(["VAE reconstruction error", "VAE reconstruction divergence", "VAE combined (divergence + latent distance)", "VAE latent nearest neighbours", "RandomizedPca on raw pixels"],
             report.AnomalyDetectors.Select(a => a.Detector));
