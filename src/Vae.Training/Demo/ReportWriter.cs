@@ -76,7 +76,9 @@ public static class ReportWriter
         foreach (var c in r.Clusterings)
             Line($"| {c.Features} | {c.FeatureCount} | {c.Nmi:F4} | {c.KMeans.MinNmi:F4} – {c.KMeans.MaxNmi:F4} | {c.KMeans.TrainSeconds:F2} s |");
         Line();
-        Line($"NMI: mutual information normalised by the arithmetic mean of the two entropies (scikit-learn's default), averaged over {o.KMeansSeeds} KMeans runs with seeds {o.Seed}..{o.Seed + o.KMeansSeeds - 1}, since one run's NMI depends on its initialisation (the range shows by how much).");
+        // The seeds the runs used, not re-derived from the options: the report states what was measured.
+        var seeds = r.Clusterings.SelectMany(c => c.KMeans.Seeds).Distinct().ToArray();
+        Line($"NMI: mutual information normalised by the arithmetic mean of the two entropies (scikit-learn's default), averaged over KMeans runs with seeds {string.Join(", ", seeds)}, since one run's NMI depends on its initialisation (the range shows by how much).");
         Line();
         Line($"## 5. Anomaly detection: '{r.AnomalyClassName}' held out");
         Line();

@@ -54,6 +54,7 @@ public sealed class DemoEndToEndTests : IDisposable
             string row = FormattableString.Invariant($"| {c.Nmi:F4} | {c.KMeans.MinNmi:F4} – {c.KMeans.MaxNmi:F4} |");
             Assert.Contains(row, markdown, StringComparison.Ordinal);
         }
+        Assert.Contains("KMeans runs with seeds 0, 1, 2,", markdown, StringComparison.Ordinal);
         Assert.Equal(["VAE reconstruction error", "VAE reconstruction divergence", "VAE combined (divergence + latent distance)", "VAE latent nearest neighbours", "RandomizedPca on raw pixels"],
             report.AnomalyDetectors.Select(a => a.Detector));
         foreach (var a in report.AnomalyDetectors)
