@@ -15,10 +15,10 @@ public static class DownstreamTasks
     private const string Features = "Features";
 
     /// <summary>Multiclass result: test accuracy and the seconds the classifier took to train.</summary>
-    public sealed record Classification(int FeatureCount, double Accuracy, double TrainSeconds);
+    public sealed record Classification(double Accuracy, double TrainSeconds);
 
-    /// <summary>Clustering result: the feature count and <see cref="SeededKMeans"/>'s NMI per seed.</summary>
-    public sealed record Clustering(int FeatureCount, SeededKMeans KMeans)
+    /// <summary>Clustering result: <see cref="SeededKMeans"/>'s NMI per seed.</summary>
+    public sealed record Clustering(SeededKMeans KMeans)
     {
         /// <summary>For the progress log: the mean with the number of seeds and the range.</summary>
         public string Describe() => $"KMeans NMI {KMeans.Nmi:F4} (mean of {KMeans.Seeds.Count} seeds, {KMeans.MinNmi:F4}–{KMeans.MaxNmi:F4})";
@@ -49,6 +49,7 @@ public static class DownstreamTasks
             "lightgbm" => ml.MulticlassClassification.Trainers.LightGbm(LightGbmOptions(trees, leaves)),
             _ => throw new ArgumentException($"Unknown classifier '{classifier}': expected lbfgs, fasttree or lightgbm.", nameof(classifier)),
         };
+        RequireKnownSizeVector(train, featureColumn);
         var pipeline = ml.Transforms.Conversion.MapValueToKey(LabelKey, LabeledImageRow.LabelColumn)
             .Append(ml.Transforms.NormalizeMeanVariance(Features, featureColumn))
             .Append(trainer);
@@ -56,12 +57,15 @@ public static class DownstreamTasks
         var model = pipeline.Fit(train);
         double seconds = clock.Elapsed.TotalSeconds;
         var metrics = ml.MulticlassClassification.Evaluate(model.Transform(test), LabelKey);
-        return new Classification(Size(train, featureColumn), metrics.MicroAccuracy, seconds);
+        return new Classification(metrics.MicroAccuracy, seconds);
     }
 
     /// <summary>KMeans once per seed on <paramref name="featureColumn"/> (see <see cref="SeededKMeans.Fit"/>).</summary>
-    public static Clustering Cluster(IDataView train, IDataView test, string featureColumn, IReadOnlyList<int> seeds, int clusters = 10) =>
-        new(Size(train, featureColumn), SeededKMeans.Fit(train, test, featureColumn, LabeledImageRow.LabelColumn, seeds, clusters));
+    public static Clustering Cluster(IDataView train, IDataView test, string featureColumn, IReadOnlyList<int> seeds, int clusters = 10)
+    {
+        RequireKnownSizeVector(train, featureColumn);
+        return new(SeededKMeans.Fit(train, test, featureColumn, LabeledImageRow.LabelColumn, seeds, clusters));
+    }
 
     private static FastTreeBinaryTrainer.Options FastTreeOptions(int? trees, int? leaves)
     {
@@ -79,7 +83,10 @@ public static class DownstreamTasks
         return options;
     }
 
-    private static int Size(IDataView data, string column) =>
-        data.Schema[column].Type is VectorDataViewType { Size: > 0 } vector ? vector.Size
-            : throw new InvalidOperationException($"Column '{column}' is {data.Schema[column].Type}, expected a known-size vector of Single.");
+    // The trainers would fail later with a message that does not name the column.
+    private static void RequireKnownSizeVector(IDataView data, string column)
+    {
+        if (data.Schema[column].Type is not VectorDataViewType { Size: > 0 })
+            throw new InvalidOperationException($"Column '{column}' is {data.Schema[column].Type}, expected a known-size vector of Single.");
+    }
 }
