@@ -60,12 +60,12 @@ public static class DownstreamTasks
         return new Classification(metrics.MicroAccuracy, seconds);
     }
 
-    /// <summary>KMeans once per seed on <paramref name="featureColumn"/> (see <see cref="SeededKMeans.Fit"/>).</summary>
-    public static Clustering Cluster(IDataView train, IDataView test, string featureColumn, IReadOnlyList<int> seeds, int clusters = 10)
-    {
-        RequireKnownSizeVector(train, featureColumn);
-        return new(SeededKMeans.Fit(train, test, featureColumn, LabeledImageRow.LabelColumn, seeds, clusters));
-    }
+    /// <summary>
+    /// KMeans once per seed on <paramref name="featureColumn"/> (see <see cref="SeededKMeans.Fit"/>). KMeans checks
+    /// the column itself ("Schema mismatch for feature column 'X': expected Vector&lt;Single&gt;, got …").
+    /// </summary>
+    public static Clustering Cluster(IDataView train, IDataView test, string featureColumn, IReadOnlyList<int> seeds, int clusters = 10) =>
+        new(SeededKMeans.Fit(train, test, featureColumn, LabeledImageRow.LabelColumn, seeds, clusters));
 
     private static FastTreeBinaryTrainer.Options FastTreeOptions(int? trees, int? leaves)
     {
@@ -83,7 +83,8 @@ public static class DownstreamTasks
         return options;
     }
 
-    // The trainers would fail later with a message that does not name the column.
+    // NormalizeMeanVariance refuses a variable-size vector without naming the column and accepts a scalar, which
+    // the trainer then refuses under the name "Features"; this names the caller's column instead.
     private static void RequireKnownSizeVector(IDataView data, string column)
     {
         if (data.Schema[column].Type is not VectorDataViewType { Size: > 0 })
