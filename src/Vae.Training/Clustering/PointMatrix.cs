@@ -1,0 +1,34 @@
+namespace Vae.Training.Clustering;
+
+/// <summary>Points as one row-major array, checked once: equal lengths, finite values.</summary>
+internal sealed class PointMatrix
+{
+    public int Count { get; }
+    public int Dimensions { get; }
+    public float[] Values { get; }
+
+    private PointMatrix(int count, int dimensions, float[] values) => (Count, Dimensions, Values) = (count, dimensions, values);
+
+    public ReadOnlySpan<float> Row(int i) => Values.AsSpan(i * Dimensions, Dimensions);
+
+    /// <summary>Copies <paramref name="points"/>; <paramref name="what"/> names them in the exceptions.</summary>
+    public static PointMatrix From(IReadOnlyList<float[]> points, string what)
+    {
+        ArgumentNullException.ThrowIfNull(points);
+        if (points.Count == 0) throw new ArgumentException($"{what}: no points to embed.");
+        int dimensions = points[0]?.Length ?? 0;
+        if (dimensions == 0) throw new ArgumentException($"{what}: point 0 has no values; expected a vector of at least one value.");
+        var values = new float[checked(points.Count * dimensions)];
+        for (int i = 0; i < points.Count; i++)
+        {
+            var point = points[i] ?? throw new ArgumentException($"{what}: point {i} is null.");
+            if (point.Length != dimensions)
+                throw new ArgumentException($"{what}: point {i} has {point.Length} values; expected {dimensions} like point 0.");
+            for (int d = 0; d < dimensions; d++)
+                if (!float.IsFinite(point[d]))
+                    throw new ArgumentException($"{what}: point {i} has {point[d]} at dimension {d}; expected finite values.");
+            point.CopyTo(values, i * dimensions);
+        }
+        return new PointMatrix(points.Count, dimensions, values);
+    }
+}
