@@ -27,6 +27,8 @@ internal static class DemoCommand
         command.Options.Add(holdOut);
         var kmeansSeeds = CliOptions.Int("--kmeans-seeds", "KMeans runs (seeds --seed, --seed + 1, …); NMI is their mean, with the range in report.md.", defaults.KMeansSeeds, min: 1);
         command.Options.Add(kmeansSeeds);
+        var umapNeighbors = CliOptions.Int("--umap-neighbors", "Neighbours of UMAP before KMeans in the clustering step's \"UMAP of VAE μ\" row; 0 skips that row.", defaults.UmapNeighbors, min: 0);
+        command.Options.Add(umapNeighbors);
         command.SetAction(parse =>
         {
             int trainLimit = parse.GetValue(limit);
@@ -54,6 +56,7 @@ internal static class DemoCommand
                 Threads = parse.GetValue(settings.Threads),
                 AnomalyClass = parse.GetValue(holdOut),
                 KMeansSeeds = parse.GetValue(kmeansSeeds),
+                UmapNeighbors = parse.GetValue(umapNeighbors),
             };
             using var stop = new StopSignals(context.Error);
             var report = new DemoRunner(context.Console).Run(options, stop.Token);

@@ -62,6 +62,11 @@ public sealed record DemoOptions
     public int Clusters { get; init; } = 10;
     /// <summary>KMeans runs, seeds Seed..Seed + KMeansSeeds − 1; NMI is reported as their mean with the range.</summary>
     public int KMeansSeeds { get; init; } = 10;
+    /// <summary>
+    /// Neighbours of UMAP before KMeans in the third clustering row (N2D's 20); 0 = skip that row. UMAP follows the
+    /// manifold of μ, where KMeans alone sees straight-line distance.
+    /// </summary>
+    public int UmapNeighbors { get; init; } = 20;
     /// <summary>Points in the latent scatter plot.</summary>
     public int ScatterPoints { get; init; } = 2000;
 
@@ -75,6 +80,7 @@ public sealed record DemoOptions
         if (Clusters < 2) throw new ArgumentException($"Clusters must be ≥ 2, got {Clusters}.");
         if (KMeansSeeds < 1) throw new ArgumentException($"KMeansSeeds must be ≥ 1, got {KMeansSeeds}.");
         if (AnomalyClass < 0) throw new ArgumentException($"AnomalyClass must be a class index ≥ 0, got {AnomalyClass}.");
+        if (UmapNeighbors is < 0 or 1) throw new ArgumentException($"UmapNeighbors must be 0 (no UMAP) or ≥ 2, got {UmapNeighbors}.");
         if (ScatterPoints < 2) throw new ArgumentException($"ScatterPoints must be ≥ 2, got {ScatterPoints}.");
         return this;
     }

@@ -11,8 +11,11 @@ public sealed record DemoVae(string VaeModelPath, string DecoderModelPath, int E
 /// <summary>One classifier: which features, how accurate, how long its training took.</summary>
 public sealed record ClassifierResult(string Features, int FeatureCount, double MicroAccuracy, double MacroAccuracy, double TrainSeconds);
 
-/// <summary>One clustering: which features and the NMI of its clusters against the true classes, over KMeans seeds.</summary>
-public sealed record ClusteringResult(string Features, int FeatureCount, SeededKMeans KMeans)
+/// <summary>
+/// One clustering: which features and the NMI of its clusters against the true classes, over KMeans seeds;
+/// <paramref name="EmbedSeconds"/> is the time of the UMAP embedding KMeans ran on, if any.
+/// </summary>
+public sealed record ClusteringResult(string Features, int FeatureCount, SeededKMeans KMeans, double? EmbedSeconds = null)
 {
     /// <summary>Mean NMI over the KMeans seeds.</summary>
     public double Nmi => KMeans.Nmi;

@@ -55,12 +55,11 @@ public sealed class DemoRunner
             ClassificationStep.Run(ml, features.Train, features.Test, DemoDataView.Pixels, "raw pixels"),
         });
 
-        Step("4. Clustering: KMeans on μ vs raw pixels");
-        var clusterings = Status("KMeans", () => new[]
-        {
-            ClusteringStep.Run(features.Train, features.Test, FeaturizeStep.Mu, "VAE μ", options),
-            ClusteringStep.Run(features.Train, features.Test, DemoDataView.Pixels, "raw pixels", options),
-        });
+        Step("4. Clustering: KMeans on μ, on UMAP of μ, and on raw pixels");
+        var clusterings = new List<ClusteringResult> { Status("KMeans on μ", () => ClusteringStep.Run(features.Train, features.Test, FeaturizeStep.Mu, "VAE μ", options)) };
+        if (options.UmapNeighbors > 0)
+            clusterings.Add(Status("UMAP of μ, then KMeans", () => ClusteringStep.RunOnUmap(features.Train, features.Test, FeaturizeStep.Mu, "UMAP of VAE μ", options)));
+        clusterings.Add(Status("KMeans on raw pixels", () => ClusteringStep.Run(features.Train, features.Test, DemoDataView.Pixels, "raw pixels", options)));
 
         string anomalyName = DemoFigures.Name(data.Test, options.AnomalyClass);
         Step($"5. Anomaly detection: class {options.AnomalyClass} ({anomalyName}) held out");

@@ -44,7 +44,12 @@ public sealed class DemoEndToEndTests : IDisposable
             Assert.InRange(c.MicroAccuracy, 0.1 + 1e-9, 1.0); // 10 classes: better than chance
             Assert.Contains(c.MicroAccuracy.ToString("F4", CultureInfo.InvariantCulture), markdown, StringComparison.Ordinal);
         }
-        Assert.Equal(2, report.Clusterings.Count);
+        Assert.Equal(["VAE μ", "UMAP of VAE μ", "raw pixels"], report.Clusterings.Select(c => c.Features));
+        var umapRow = report.Clusterings[1];
+        Assert.Equal(options.Clusters, umapRow.FeatureCount); // one UMAP dimension per cluster
+        Assert.True(umapRow.EmbedSeconds > 0);
+        Assert.Contains($"UMAP ({options.UmapNeighbors} neighbours, minimum distance 0, {options.Clusters} dimensions, seed 0)", markdown, StringComparison.Ordinal);
+        Assert.All(new[] { report.Clusterings[0], report.Clusterings[2] }, c => Assert.Null(c.EmbedSeconds));
         foreach (var c in report.Clusterings)
         {
             Assert.Equal([0, 1, 2], c.KMeans.Seeds); // Seed 0 .. Seed + KMeansSeeds − 1
