@@ -31,6 +31,10 @@ public sealed record ReportOptions
     public int? ClassifierLeaves { get; init; }
     /// <summary>KMeans initialisations per feature column (seeds 1..N); the NMI reported is their mean, with the range beside it.</summary>
     public int KMeansSeeds { get; init; } = 10;
+    /// <summary>Neighbours of the UMAP embedding of μ that KMeans also runs on (N2D's 20); 0 (<c>--no-umap</c>) = skip it.</summary>
+    public int UmapNeighbors { get; init; } = 20;
+    /// <summary>UMAP embeddings (seeds 1..N), each clustered with every KMeans seed.</summary>
+    public int UmapSeeds { get; init; } = 3;
     /// <summary>Prior of the quality runs' VAEs: 0 = N(0, I), K ≥ 2 = a learned mixture of K Gaussians.</summary>
     public int PriorComponents { get; init; }
     /// <summary>Latent size of the quality runs' VAEs; null = the architecture's default.</summary>
@@ -85,6 +89,9 @@ public sealed record ReportOptions
                 "--beta" => o with { Beta = NextDouble() },
                 "--latent" => o with { Latent = NextInt() },
                 "--kmeans-seeds" => o with { KMeansSeeds = NextInt() },
+                "--umap-neighbors" => o with { UmapNeighbors = NextInt() },
+                "--umap-seeds" => o with { UmapSeeds = NextInt() },
+                "--no-umap" => o with { UmapNeighbors = 0 },
                 "--prior-components" => o with { PriorComponents = NextInt() },
                 "--classifier" => o with { Classifier = Next() },
                 "--classifier-trees" => o with { ClassifierTrees = NextInt() },
@@ -101,7 +108,7 @@ public sealed record ReportOptions
                 "--reps" => o with { Repetitions = NextInt() },
                 "--latency-calls" => o with { LatencyCalls = NextInt() },
                 _ => throw new ArgumentException(
-                    $"Unknown argument '{args[i]}'. Expected --report [--quality [--epochs N] [--models mlp,conv|none] [--onnx FILE] [--beta X] [--latent K] [--prior-components K] [--classifier lbfgs|fasttree|lightgbm [--classifier-trees N] [--classifier-leaves N]] [--kmeans-seeds N]] [--no-raw-baseline] [--one-class [--one-class-model mlp|conv[:k[:widths]]] [--one-class-batch N]] [--one-class-validation DIR] [--quality-only] [--one-class-only] " +
+                    $"Unknown argument '{args[i]}'. Expected --report [--quality [--epochs N] [--models mlp,conv|none] [--onnx FILE] [--beta X] [--latent K] [--prior-components K] [--classifier lbfgs|fasttree|lightgbm [--classifier-trees N] [--classifier-leaves N]] [--kmeans-seeds N] [--umap-neighbors N] [--umap-seeds N] [--no-umap]] [--no-raw-baseline] [--one-class [--one-class-model mlp|conv[:k[:widths]]] [--one-class-batch N]] [--one-class-validation DIR] [--quality-only] [--one-class-only] " +
                     "[--torch-threads N] [--ort-threads N] [--batch-size N] [--train-steps N] [--reps N] [--latency-calls N]."),
             };
         }
@@ -109,6 +116,8 @@ public sealed record ReportOptions
             o = o.QualityOnnx is null
                 ? throw new ArgumentException("--models none trains no VAE, so it needs --onnx FILE (the exported VAE to measure).")
                 : o with { QualityModels = [] };
+        if (o.UmapNeighbors == 1)
+            throw new ArgumentException("--umap-neighbors counts the point itself, so it takes N ≥ 2 (or --no-umap to skip UMAP).");
         if (o.PriorComponents == 1)
             throw new ArgumentException("--prior-components takes K ≥ 2 (a mixture of K Gaussians); leave it out for N(0, I).");
         if ((o.ClassifierTrees ?? o.ClassifierLeaves) is not null && o.Classifier is not ("lightgbm" or "fasttree"))
