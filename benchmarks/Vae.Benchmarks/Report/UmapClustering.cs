@@ -1,6 +1,6 @@
 using Microsoft.ML;
 using Vae.Benchmarks.Shared;
-using Vae.Training.Clustering;
+using Vae.MLNet.Clustering;
 using Vae.Training.Demo;
 
 namespace Vae.Benchmarks.Report;

@@ -1,5 +1,5 @@
 using Microsoft.ML;
-using Vae.Training.Clustering;
+using Vae.MLNet.Clustering;
 
 namespace Vae.Training.Demo;
 

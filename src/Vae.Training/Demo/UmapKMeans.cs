@@ -1,6 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using Vae.Training.Clustering;
+using Vae.MLNet.Clustering;
 
 namespace Vae.Training.Demo;
 

@@ -28,7 +28,7 @@ public class SeededKMeansTests
         return new MLContext(0).Data.LoadFromEnumerable(rows);
     }
 
-    private static double Normal(Random r) => Math.Sqrt(-2 * Math.Log(1 - r.NextDouble())) * Math.Cos(2 * Math.PI * r.NextDouble());
+    internal static double Normal(Random r) => Math.Sqrt(-2 * Math.Log(1 - r.NextDouble())) * Math.Cos(2 * Math.PI * r.NextDouble());
 
     [Fact]
     public void Separated_blobs_are_found_by_every_seed()

@@ -1,6 +1,6 @@
-using Vae.Training.Clustering;
+using Vae.MLNet.Clustering;
 
-namespace Vae.Training.Tests.Clustering;
+namespace Vae.MLNet.Tests.Clustering;
 
 public class FuzzySimplicialSetTests
 {

@@ -1,4 +1,4 @@
-namespace Vae.Training.Clustering;
+namespace Vae.MLNet.Clustering;
 
 /// <summary>Undirected weighted graph as directed edges, both directions listed, sorted by (head, tail).</summary>
 internal sealed record UmapGraph(int Vertices, int[] Head, int[] Tail, float[] Weight);

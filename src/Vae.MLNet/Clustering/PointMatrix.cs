@@ -1,4 +1,4 @@
-namespace Vae.Training.Clustering;
+namespace Vae.MLNet.Clustering;
 
 /// <summary>Points as one row-major array, checked once: equal lengths, finite values.</summary>
 internal sealed class PointMatrix

@@ -1,31 +1,10 @@
-using Microsoft.ML;
-using Microsoft.ML.Data;
-using Vae.Training.Clustering;
-using Vae.Training.Demo;
+using Vae.MLNet.Clustering;
 
-namespace Vae.Training.Tests.Clustering;
+namespace Vae.MLNet.Tests.Clustering;
 
 public class UmapTests
 {
     private static readonly UmapOptions Small = new() { Neighbors = 10, Components = 2, MinDistance = 0, Epochs = 200, Seed = 1 };
-
-    [Fact]
-    public void KMeans_on_the_embedding_finds_blobs_of_unequal_spread_that_KMeans_on_the_coordinates_mixes()
-    {
-        var (trainPoints, trainLabels) = ClusteringData.UnequalBlobs(150, seed: 1);
-        var (testPoints, testLabels) = ClusteringData.UnequalBlobs(50, seed: 2);
-        var train = View(trainPoints, trainLabels);
-        var test = View(testPoints, testLabels);
-
-        var plain = SeededKMeans.Fit(train, test, "Features", "Label", [1, 2, 3], clusters: 3);
-        var manifold = UmapKMeans.Fit(train, test, "Features", "Label", [1, 2, 3], clusters: 3, Small);
-
-        // Measured: 0.587 on the coordinates, 0.949 on the embedding (a few of the wide blob's outliers go astray).
-        Assert.InRange(plain.MaxNmi, 0.0, 0.7);
-        Assert.InRange(manifold.KMeans.MinNmi, 0.9, 1.0);
-        Assert.Same(Small, manifold.Settings);
-        Assert.True(manifold.UmapSeconds > 0);
-    }
 
     [Fact]
     public void The_same_seed_gives_the_same_embedding_and_another_seed_another()
@@ -97,24 +76,4 @@ public class UmapTests
         var error = Assert.Throws<ArgumentException>(() => Umap.Embed(ClusteringData.Gaussian(30, 3, 8), options));
         Assert.Contains(message, error.Message);
     }
-
-    [Fact]
-    public void A_column_that_is_missing_or_not_a_known_size_vector_is_named()
-    {
-        var (points, labels) = ClusteringData.UnequalBlobs(10, seed: 3);
-        var view = View(points, labels);
-        var missing = Assert.Throws<ArgumentException>(() => UmapKMeans.Fit(view, view, "Mu", "Label", [1], 2, Small));
-        Assert.Contains("the train data has no column 'Mu'", missing.Message);
-        var scalar = Assert.Throws<ArgumentException>(() => UmapKMeans.Fit(view, view, "Label", "Label", [1], 2, Small));
-        Assert.Contains("column 'Label' of the train data is Int32; expected a known-size vector of Single", scalar.Message);
-    }
-
-    private sealed class Row
-    {
-        [VectorType(2)] public float[] Features { get; set; } = [];
-        public int Label { get; set; }
-    }
-
-    private static IDataView View(float[][] points, int[] labels) =>
-        new MLContext(0).Data.LoadFromEnumerable(points.Select((p, i) => new Row { Features = p, Label = labels[i] }).ToList());
 }

@@ -1,4 +1,4 @@
-namespace Vae.Training.Clustering;
+namespace Vae.MLNet.Clustering;
 
 /// <summary>
 /// Settings of <see cref="Umap"/>. The defaults are umap-learn's (McInnes et al., 2018); for clustering, N2D
