@@ -22,7 +22,7 @@ internal static class ExactNearestNeighbors
             heap.Clear();
             var row = points.Row(i);
             for (int j = 0; j < points.Count; j++)
-                heap.Offer(SquaredDistance(row, points.Row(j)), j);
+                heap.Offer(PointMatrix.SquaredDistance(row, points.Row(j)), j);
             heap.WriteSorted(indices.AsSpan(i * k, k), distances.AsSpan(i * k, k));
             // Its own point must come first even when another point coincides with it (both at distance 0).
             MoveSelfFirst(i, indices.AsSpan(i * k, k), distances.AsSpan(i * k, k));
@@ -37,17 +37,6 @@ internal static class ExactNearestNeighbors
         if (at <= 0) return; // first already, or pushed out by ≥ k duplicates: UMAP treats distance 0 alike
         for (int m = at; m > 0; m--) (indices[m], distances[m]) = (indices[m - 1], distances[m - 1]);
         (indices[0], distances[0]) = (self, 0f);
-    }
-
-    private static float SquaredDistance(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
-    {
-        float sum = 0;
-        for (int d = 0; d < a.Length; d++)
-        {
-            float diff = a[d] - b[d];
-            sum += diff * diff;
-        }
-        return sum;
     }
 
     /// <summary>The k smallest (distance, index) pairs seen so far, as a max-heap on (distance, index).</summary>

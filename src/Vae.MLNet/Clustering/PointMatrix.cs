@@ -11,6 +11,18 @@ internal sealed class PointMatrix
 
     public ReadOnlySpan<float> Row(int i) => Values.AsSpan(i * Dimensions, Dimensions);
 
+    /// <summary>Squared Euclidean distance of two points of equal length.</summary>
+    public static float SquaredDistance(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        float sum = 0;
+        for (int d = 0; d < a.Length; d++)
+        {
+            float diff = a[d] - b[d];
+            sum += diff * diff;
+        }
+        return sum;
+    }
+
     /// <summary>Copies <paramref name="points"/>; <paramref name="what"/> names them in the exceptions.</summary>
     public static PointMatrix From(IReadOnlyList<float[]> points, string what)
     {

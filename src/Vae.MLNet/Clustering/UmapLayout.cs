@@ -46,7 +46,7 @@ internal static class UmapLayout
                 if (nextSample[e] > epoch) continue;
                 var current = embedding.AsSpan(graph.Head[e] * components, components);
                 var other = embedding.AsSpan(graph.Tail[e] * components, components);
-                float d2 = SquaredDistance(current, other);
+                float d2 = PointMatrix.SquaredDistance(current, other);
                 float attract = d2 > 0 ? -2f * fa * fb * MathF.Pow(d2, fb - 1f) / (fa * MathF.Pow(d2, fb) + 1f) : 0f;
                 for (int d = 0; d < components; d++)
                 {
@@ -62,7 +62,7 @@ internal static class UmapLayout
                     int k = random.Next(vertices);
                     if (k == graph.Head[e]) continue;
                     var away = embedding.AsSpan(k * components, components);
-                    float n2 = SquaredDistance(current, away);
+                    float n2 = PointMatrix.SquaredDistance(current, away);
                     // Coincident points get umap-learn's fixed push of 4 per coordinate to separate them.
                     float repel = n2 > 0 ? 2f * fb / ((0.001f + n2) * (fa * MathF.Pow(n2, fb) + 1f)) : 0f;
                     for (int d = 0; d < components; d++)
@@ -75,15 +75,4 @@ internal static class UmapLayout
     }
 
     private static float Clip(float value) => Math.Clamp(value, -GradientClip, GradientClip);
-
-    private static float SquaredDistance(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
-    {
-        float sum = 0;
-        for (int d = 0; d < a.Length; d++)
-        {
-            float diff = a[d] - b[d];
-            sum += diff * diff;
-        }
-        return sum;
-    }
 }
