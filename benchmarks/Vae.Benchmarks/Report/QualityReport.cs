@@ -47,6 +47,15 @@ public static class QualityReport
             foreach (var (key, value) in rawClusters.JsonFields(prefix: ""))
                 raw[key] = value;
             raw["kmeans_train_seconds"] = Math.Round(rawClusters.KMeans.TrainSeconds, 2);
+            if (o.UmapNeighbors > 0)
+            {
+                // The same UMAP + KMeans as on μ: what the manifold step alone gives, without the VAE.
+                progress($"quality: UMAP of raw pixels ({o.UmapNeighbors} neighbours, {o.UmapSeeds} seeds), then KMeans…");
+                var rawManifold = UmapClustering.Fit(trainView, testView, ImageRow.Column, UmapSeeds(o), KMeansSeeds(o), o.UmapNeighbors);
+                progress($"quality: raw pixels: {rawManifold.Describe()}");
+                foreach (var (key, value) in rawManifold.JsonFields(prefix: ""))
+                    raw[key] = value;
+            }
             results["raw_pixels"] = raw;
         }
         foreach (string name in o.QualityModels)
@@ -113,7 +122,7 @@ public static class QualityReport
         if (o.UmapNeighbors > 0)
         {
             progress($"quality: {model.Architecture}: UMAP of μ ({o.UmapNeighbors} neighbours, {o.UmapSeeds} seeds), then KMeans…");
-            var manifold = UmapClustering.Fit(muTrain, muTest, MuRow.Column, Enumerable.Range(1, o.UmapSeeds).ToArray(), KMeansSeeds(o), o.UmapNeighbors);
+            var manifold = UmapClustering.Fit(muTrain, muTest, MuRow.Column, UmapSeeds(o), KMeansSeeds(o), o.UmapNeighbors);
             progress($"quality: {model.Architecture}: {manifold.Describe()}");
             foreach (var (key, value) in manifold.JsonFields(prefix: "mu_"))
                 fields[key] = value;
@@ -124,6 +133,8 @@ public static class QualityReport
 
     // Seeds 1..N: the same initialisations for μ and raw pixels, whatever else the run measured.
     private static int[] KMeansSeeds(ReportOptions o) => Enumerable.Range(1, o.KMeansSeeds).ToArray();
+
+    private static int[] UmapSeeds(ReportOptions o) => Enumerable.Range(1, o.UmapSeeds).ToArray();
 
     private static object MeasureModel(ReportOptions o, MLContext ml, VaeArchitecture architecture, ImageSet train, ImageSet test,
         IDataView trainView, IDataView testView, DownstreamTasks.Classification? raw, string directory, Action<string> progress)

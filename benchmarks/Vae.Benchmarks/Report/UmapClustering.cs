@@ -16,9 +16,8 @@ public sealed record UmapClustering(IReadOnlyList<UmapKMeans> Runs)
     public static UmapClustering Fit(IDataView train, IDataView test, string featureColumn, IReadOnlyList<int> umapSeeds, IReadOnlyList<int> kmeansSeeds,
         int neighbors, int clusters = 10)
     {
-        if (umapSeeds.Count == 0) throw new ArgumentException("UMAP clustering needs at least one UMAP seed.", nameof(umapSeeds));
-        return new(umapSeeds.Select(seed => UmapKMeans.Fit(train, test, featureColumn, LabeledImageRow.LabelColumn, kmeansSeeds, clusters,
-            new UmapOptions { Neighbors = neighbors, Components = clusters, MinDistance = 0, Seed = seed })).ToArray());
+        return new(UmapKMeans.FitEach(train, test, featureColumn, LabeledImageRow.LabelColumn, kmeansSeeds, clusters,
+            new UmapOptions { Neighbors = neighbors, Components = clusters, MinDistance = 0 }, umapSeeds));
     }
 
     private IEnumerable<double> AllNmi => Runs.SelectMany(r => r.KMeans.NmiPerSeed);

@@ -22,7 +22,7 @@ internal static class ExactNearestNeighbors
             heap.Clear();
             var row = points.Row(i);
             for (int j = 0; j < points.Count; j++)
-                heap.Offer(PointMatrix.SquaredDistance(row, points.Row(j)), j);
+                heap.Offer(PointMatrix.SquaredDistanceSimd(row, points.Row(j)), j);
             heap.WriteSorted(indices.AsSpan(i * k, k), distances.AsSpan(i * k, k));
             // Its own point must come first even when another point coincides with it (both at distance 0).
             MoveSelfFirst(i, indices.AsSpan(i * k, k), distances.AsSpan(i * k, k));

@@ -11,7 +11,7 @@ namespace Vae.Training.Demo;
 /// </summary>
 /// <param name="KMeans">NMI per KMeans seed on the embedding.</param>
 /// <param name="Settings">The settings of the embedding.</param>
-/// <param name="UmapSeconds">Seconds to embed train and test rows.</param>
+/// <param name="UmapSeconds">Seconds to embed train and test rows (a shared neighbour search counted in full).</param>
 public sealed record UmapKMeans(SeededKMeans KMeans, UmapOptions Settings, double UmapSeconds)
 {
     /// <summary>Name of the embedding column KMeans runs on.</summary>
@@ -25,13 +25,28 @@ public sealed record UmapKMeans(SeededKMeans KMeans, UmapOptions Settings, doubl
         UmapOptions umap, IProgress<double>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(umap);
+        return FitEach(train, test, featureColumn, labelColumn, seeds, clusters, umap, [umap.Seed], progress)[0];
+    }
+
+    /// <summary>
+    /// <see cref="Fit"/> once per UMAP seed in <paramref name="umapSeeds"/>, sharing the neighbour search (which does
+    /// not depend on the seed); each result's <see cref="Settings"/> carries its seed.
+    /// </summary>
+    public static IReadOnlyList<UmapKMeans> FitEach(IDataView train, IDataView test, string featureColumn, string labelColumn, IReadOnlyList<int> seeds,
+        int clusters, UmapOptions umap, IReadOnlyList<int> umapSeeds, IProgress<double>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(umap);
         var trainPoints = Read(train, featureColumn, "train");
         var testPoints = Read(test, featureColumn, "test");
-        var embedding = Umap.Embed([.. trainPoints, .. testPoints], umap, $"column '{featureColumn}'", progress);
+        var embeddings = Umap.Embed([.. trainPoints, .. testPoints], umap, umapSeeds, $"column '{featureColumn}'", progress);
         var ml = new MLContext(0);
-        var trainView = View(ml, train, labelColumn, embedding.Points.Take(trainPoints.Length), umap.Components);
-        var testView = View(ml, test, labelColumn, embedding.Points.Skip(trainPoints.Length), umap.Components);
-        return new UmapKMeans(SeededKMeans.Fit(trainView, testView, EmbeddingColumn, labelColumn, seeds, clusters), umap, embedding.TotalSeconds);
+        return embeddings.Select(embedding =>
+        {
+            var trainView = View(ml, train, labelColumn, embedding.Points.Take(trainPoints.Length), umap.Components);
+            var testView = View(ml, test, labelColumn, embedding.Points.Skip(trainPoints.Length), umap.Components);
+            return new UmapKMeans(SeededKMeans.Fit(trainView, testView, EmbeddingColumn, labelColumn, seeds, clusters),
+                umap with { Seed = embedding.Seed }, embedding.TotalSeconds);
+        }).ToArray();
     }
 
     private static float[][] Read(IDataView view, string column, string split)

@@ -22,6 +22,18 @@ public class UmapTests
     }
 
     [Fact]
+    public void Several_seeds_at_once_give_what_each_seed_gives_alone()
+    {
+        var points = ClusteringData.Gaussian(80, 4, seed: 9);
+        var both = Umap.Embed(points, Small, [3, 7]);
+        Assert.Equal([3, 7], both.Select(e => e.Seed));
+        Assert.Equal(both[0].NeighborSeconds, both[1].NeighborSeconds); // one shared search
+        foreach (var embedding in both)
+            Assert.Equal(Umap.Embed(points, Small with { Seed = embedding.Seed }).Points.SelectMany(p => p), embedding.Points.SelectMany(p => p));
+        Assert.Throws<ArgumentException>(() => Umap.Embed(points, Small, []));
+    }
+
+    [Fact]
     public void Neighbours_in_the_data_stay_neighbours_in_the_embedding()
     {
         // Three well-separated blobs in 20 dimensions: each point's nearest embedded neighbours are of its own blob.
