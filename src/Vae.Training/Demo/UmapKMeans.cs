@@ -11,8 +11,9 @@ namespace Vae.Training.Demo;
 /// </summary>
 /// <param name="KMeans">NMI per KMeans seed on the embedding.</param>
 /// <param name="Settings">The settings of the embedding.</param>
-/// <param name="UmapSeconds">Seconds to embed train and test rows (a shared neighbour search counted in full).</param>
-public sealed record UmapKMeans(SeededKMeans KMeans, UmapOptions Settings, double UmapSeconds)
+/// <param name="UmapSeconds">Seconds to embed train and test rows, its nearest-neighbour search included.</param>
+/// <param name="NeighborSearchSeconds">Seconds of that search (shared by the embeddings of <see cref="FitEach"/>).</param>
+public sealed record UmapKMeans(SeededKMeans KMeans, UmapOptions Settings, double UmapSeconds, double NeighborSearchSeconds)
 {
     /// <summary>Name of the embedding column KMeans runs on.</summary>
     public const string EmbeddingColumn = "UmapEmbedding";
@@ -45,7 +46,7 @@ public sealed record UmapKMeans(SeededKMeans KMeans, UmapOptions Settings, doubl
             var trainView = View(ml, train, labelColumn, embedding.Points.Take(trainPoints.Length), umap.Components);
             var testView = View(ml, test, labelColumn, embedding.Points.Skip(trainPoints.Length), umap.Components);
             return new UmapKMeans(SeededKMeans.Fit(trainView, testView, EmbeddingColumn, labelColumn, seeds, clusters),
-                umap with { Seed = embedding.Seed }, embedding.TotalSeconds);
+                umap with { Seed = embedding.Seed }, embedding.TotalSeconds, embedding.NeighborSeconds);
         }).ToArray();
     }
 

@@ -25,6 +25,7 @@ public class UmapKMeansTests
         Assert.InRange(manifold.KMeans.MinNmi, 0.9, 1.0);
         Assert.Equal(Small, manifold.Settings);
         Assert.True(manifold.UmapSeconds > 0);
+        Assert.InRange(manifold.NeighborSearchSeconds, 0, manifold.UmapSeconds); // the search is part of the embedding time
     }
 
     [Fact]
