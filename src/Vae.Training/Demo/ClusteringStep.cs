@@ -15,7 +15,7 @@ internal static class ClusteringStep
     {
         var umap = new UmapOptions { Neighbors = options.UmapNeighbors, Components = options.Clusters, MinDistance = 0, Seed = options.Seed };
         var result = UmapKMeans.Fit(train, test, featureColumn, DemoDataView.Label, KMeansSeeds(options), options.Clusters, umap);
-        return new(description, umap.Components, result.KMeans, result.UmapSeconds);
+        return new(description, umap.Components, result.KMeans, result.Settings, result.UmapSeconds);
     }
 
     // The same initialisations for μ and raw pixels; --seed moves them with everything else.

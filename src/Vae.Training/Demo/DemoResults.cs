@@ -1,3 +1,5 @@
+using Vae.MLNet.Clustering;
+
 namespace Vae.Training.Demo;
 
 /// <summary>A trained VAE of the demo: where its models are and how it scores on the test images.</summary>
@@ -13,9 +15,9 @@ public sealed record ClassifierResult(string Features, int FeatureCount, double 
 
 /// <summary>
 /// One clustering: which features and the NMI of its clusters against the true classes, over KMeans seeds;
-/// <paramref name="EmbedSeconds"/> is the time of the UMAP embedding KMeans ran on, if any.
+/// <paramref name="Umap"/> and <paramref name="EmbedSeconds"/> describe the UMAP embedding KMeans ran on, if any.
 /// </summary>
-public sealed record ClusteringResult(string Features, int FeatureCount, SeededKMeans KMeans, double? EmbedSeconds = null)
+public sealed record ClusteringResult(string Features, int FeatureCount, SeededKMeans KMeans, UmapOptions? Umap = null, double? EmbedSeconds = null)
 {
     /// <summary>Mean NMI over the KMeans seeds.</summary>
     public double Nmi => KMeans.Nmi;

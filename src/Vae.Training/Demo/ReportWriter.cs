@@ -79,10 +79,11 @@ public static class ReportWriter
         // The seeds the runs used, not re-derived from the options: the report states what was measured.
         var seeds = r.Clusterings.SelectMany(c => c.KMeans.Seeds).Distinct().ToArray();
         Line($"NMI: mutual information normalised by the arithmetic mean of the two entropies (scikit-learn's default), averaged over KMeans runs with seeds {string.Join(", ", seeds)}, since one run's NMI depends on its initialisation (the range shows by how much).");
-        foreach (var c in r.Clusterings.Where(c => c.EmbedSeconds is not null))
+        foreach (var c in r.Clusterings)
         {
+            if (c.Umap is not { } u) continue;
             Line();
-            Line($"{c.Features}: UMAP ({o.UmapNeighbors} neighbours, minimum distance 0, {c.FeatureCount} dimensions, seed {o.Seed}) embedded the train and test rows together in {c.EmbedSeconds:F1} s without their labels; KMeans was then fit on the train rows' embedding and scored on the test rows', as in the other rows (the N2D recipe: McConville et al., 2020).");
+            Line($"{c.Features}: UMAP ({u.Neighbors} neighbours, minimum distance {u.MinDistance}, {u.Components} dimensions, seed {u.Seed}) embedded the train and test rows together in {c.EmbedSeconds:F1} s without their labels; KMeans was then fit on the train rows' embedding and scored on the test rows', as in the other rows (the N2D recipe: McConville et al., 2020).");
         }
         Line();
         Line($"## 5. Anomaly detection: '{r.AnomalyClassName}' held out");

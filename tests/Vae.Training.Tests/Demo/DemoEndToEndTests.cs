@@ -1,5 +1,6 @@
 using System.Globalization;
 using Spectre.Console;
+using Vae.MLNet.Clustering;
 using Vae.Training.Demo;
 using Vae.Training.Tests.Plots;
 
@@ -49,7 +50,8 @@ public sealed class DemoEndToEndTests : IDisposable
         Assert.Equal(options.Clusters, umapRow.FeatureCount); // one UMAP dimension per cluster
         Assert.True(umapRow.EmbedSeconds > 0);
         Assert.Contains($"UMAP ({options.UmapNeighbors} neighbours, minimum distance 0, {options.Clusters} dimensions, seed 0)", markdown, StringComparison.Ordinal);
-        Assert.All(new[] { report.Clusterings[0], report.Clusterings[2] }, c => Assert.Null(c.EmbedSeconds));
+        Assert.Equal(new UmapOptions { Neighbors = options.UmapNeighbors, Components = options.Clusters, MinDistance = 0, Seed = options.Seed }, umapRow.Umap);
+        Assert.All(new[] { report.Clusterings[0], report.Clusterings[2] }, c => Assert.True(c.Umap is null && c.EmbedSeconds is null));
         foreach (var c in report.Clusterings)
         {
             Assert.Equal([0, 1, 2], c.KMeans.Seeds); // Seed 0 .. Seed + KMeansSeeds − 1
