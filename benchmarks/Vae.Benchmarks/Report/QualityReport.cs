@@ -47,15 +47,8 @@ public static class QualityReport
             foreach (var (key, value) in rawClusters.JsonFields(prefix: ""))
                 raw[key] = value;
             raw["kmeans_train_seconds"] = Math.Round(rawClusters.KMeans.TrainSeconds, 2);
-            if (o.UmapNeighbors > 0)
-            {
-                // The same UMAP + KMeans as on μ: what the manifold step alone gives, without the VAE.
-                progress($"quality: UMAP of raw pixels ({o.UmapNeighbors} neighbours, {o.UmapSeeds} seeds), then KMeans…");
-                var rawManifold = UmapClustering.Fit(trainView, testView, ImageRow.Column, UmapSeeds(o), KMeansSeeds(o), o.UmapNeighbors);
-                progress($"quality: raw pixels: {rawManifold.Describe()}");
-                foreach (var (key, value) in rawManifold.JsonFields(prefix: ""))
-                    raw[key] = value;
-            }
+            // The same UMAP + KMeans as on μ: what the manifold step alone gives, without the VAE.
+            AddUmapClustering(o, trainView, testView, ImageRow.Column, "raw pixels", prefix: "", raw, progress);
             results["raw_pixels"] = raw;
         }
         foreach (string name in o.QualityModels)
@@ -119,14 +112,7 @@ public static class QualityReport
         };
         foreach (var (key, value) in clusters.JsonFields(prefix: "mu_"))
             fields[key] = value;
-        if (o.UmapNeighbors > 0)
-        {
-            progress($"quality: {model.Architecture}: UMAP of μ ({o.UmapNeighbors} neighbours, {o.UmapSeeds} seeds), then KMeans…");
-            var manifold = UmapClustering.Fit(muTrain, muTest, MuRow.Column, UmapSeeds(o), KMeansSeeds(o), o.UmapNeighbors);
-            progress($"quality: {model.Architecture}: {manifold.Describe()}");
-            foreach (var (key, value) in manifold.JsonFields(prefix: "mu_"))
-                fields[key] = value;
-        }
+        AddUmapClustering(o, muTrain, muTest, MuRow.Column, $"μ of {model.Architecture}", prefix: "mu_", fields, progress);
         fields["kmeans_goal"] = "NMI on μ ≥ 0.65 (mean over the KMeans seeds) vs ≈ 0.51 on raw pixels";
         return fields;
     }
@@ -135,6 +121,18 @@ public static class QualityReport
     private static int[] KMeansSeeds(ReportOptions o) => Enumerable.Range(1, o.KMeansSeeds).ToArray();
 
     private static int[] UmapSeeds(ReportOptions o) => Enumerable.Range(1, o.UmapSeeds).ToArray();
+
+    /// <summary>KMeans on UMAP of <paramref name="column"/> unless <c>--no-umap</c>; its JSON fields go into <paramref name="fields"/>.</summary>
+    private static void AddUmapClustering(ReportOptions o, IDataView train, IDataView test, string column, string features, string prefix,
+        Dictionary<string, object?> fields, Action<string> progress)
+    {
+        if (o.UmapNeighbors == 0) return;
+        progress($"quality: UMAP of {features} ({o.UmapNeighbors} neighbours, {o.UmapSeeds} seeds), then KMeans…");
+        var manifold = UmapClustering.Fit(train, test, column, UmapSeeds(o), KMeansSeeds(o), o.UmapNeighbors);
+        progress($"quality: {features}: {manifold.Describe()}");
+        foreach (var (key, value) in manifold.JsonFields(prefix))
+            fields[key] = value;
+    }
 
     private static object MeasureModel(ReportOptions o, MLContext ml, VaeArchitecture architecture, ImageSet train, ImageSet test,
         IDataView trainView, IDataView testView, DownstreamTasks.Classification? raw, string directory, Action<string> progress)
