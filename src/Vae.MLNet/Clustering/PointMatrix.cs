@@ -15,8 +15,8 @@ internal sealed class PointMatrix
 
     /// <summary>
     /// Squared Euclidean distance with SIMD lanes: for the all-pairs neighbour search, where raw pixels (784 values)
-    /// would otherwise take minutes. The lane count differs between machines and so does the rounding; the layout
-    /// uses <see cref="SquaredDistance"/> so that its result does not.
+    /// would otherwise take minutes. The lane count differs between machines and so does the rounding (it can swap
+    /// near-tied neighbours); the layout sums in order with <see cref="SquaredDistance"/> so as to add no more.
     /// </summary>
     public static float SquaredDistanceSimd(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {

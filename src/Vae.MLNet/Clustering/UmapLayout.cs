@@ -4,7 +4,7 @@ namespace Vae.MLNet.Clustering;
 /// UMAP's optimisation of the embedding (umap-learn's optimize_layout_euclidean): each edge is sampled in
 /// proportion to its weight and pulls its two ends together; each sample also pushes its head away from
 /// <see cref="UmapOptions.NegativeSampleRate"/> random points; the step size falls linearly to 0. Single-threaded
-/// so that a seed gives the same embedding on any machine (umap-learn's parallel version does not).
+/// so that a seed gives the same embedding run after run (umap-learn's parallel version does not).
 /// </summary>
 internal static class UmapLayout
 {

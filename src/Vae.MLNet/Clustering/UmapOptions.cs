@@ -20,7 +20,10 @@ public sealed record UmapOptions
     public int NegativeSampleRate { get; init; } = 5;
     /// <summary>Initial step size, decayed linearly to 0.</summary>
     public double LearningRate { get; init; } = 1.0;
-    /// <summary>Seed of the initial layout and the negative samples: the same seed and points give the same embedding.</summary>
+    /// <summary>
+    /// Seed of the initial layout and the negative samples: the same seed and points give the same embedding on a machine
+    /// (machines with other SIMD widths round the neighbour search differently, which can swap near-tied neighbours).
+    /// </summary>
     public int Seed { get; init; }
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first impossible setting.</summary>
