@@ -17,7 +17,7 @@ public sealed record UmapClustering(IReadOnlyList<UmapKMeans> Runs)
         int neighbors, int clusters = 10)
     {
         return new(UmapKMeans.FitEach(train, test, featureColumn, LabeledImageRow.LabelColumn, kmeansSeeds, clusters,
-            new UmapOptions { Neighbors = neighbors, Components = clusters, MinDistance = 0 }, umapSeeds));
+            UmapOptions.ForClustering(clusters, neighbors), umapSeeds));
     }
 
     private IEnumerable<double> AllNmi => Runs.SelectMany(r => r.KMeans.NmiPerSeed);

@@ -26,6 +26,13 @@ public sealed record UmapOptions
     /// </summary>
     public int Seed { get; init; }
 
+    /// <summary>
+    /// N2D's settings for KMeans into <paramref name="clusters"/> groups afterwards: <paramref name="neighbors"/>
+    /// neighbours, minimum distance 0 (tight clusters), one dimension per cluster; the rest as umap-learn.
+    /// </summary>
+    public static UmapOptions ForClustering(int clusters, int neighbors = 20) =>
+        new() { Neighbors = neighbors, Components = clusters, MinDistance = 0 };
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first impossible setting.</summary>
     public UmapOptions Validated()
     {

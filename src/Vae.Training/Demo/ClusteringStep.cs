@@ -13,7 +13,7 @@ internal static class ClusteringStep
     /// <summary>KMeans on a UMAP embedding with one dimension per cluster and minimum distance 0, as N2D clusters.</summary>
     public static ClusteringResult RunOnUmap(IDataView train, IDataView test, string featureColumn, string description, DemoOptions options)
     {
-        var umap = new UmapOptions { Neighbors = options.UmapNeighbors, Components = options.Clusters, MinDistance = 0, Seed = options.Seed };
+        var umap = UmapOptions.ForClustering(options.Clusters, options.UmapNeighbors) with { Seed = options.Seed };
         var result = UmapKMeans.Fit(train, test, featureColumn, DemoDataView.Label, KMeansSeeds(options), options.Clusters, umap);
         return new(description, umap.Components, result.KMeans, result.Settings, result.UmapSeconds);
     }

@@ -58,6 +58,15 @@ public class UmapTests
     }
 
     [Fact]
+    public void Clustering_settings_are_N2Ds()
+    {
+        var options = UmapOptions.ForClustering(clusters: 7, neighbors: 15);
+        Assert.Equal((15, 7, 0.0), (options.Neighbors, options.Components, options.MinDistance));
+        Assert.Equal(new UmapOptions().Spread, options.Spread); // the rest as umap-learn
+        Assert.Equal(20, UmapOptions.ForClustering(10).Neighbors);
+    }
+
+    [Fact]
     public void Bad_points_are_named()
     {
         var points = ClusteringData.Gaussian(30, 3, seed: 6);
