@@ -1,5 +1,5 @@
 using System.Reflection;
-using Vae.Training.Training;
+using Vae.Training;
 
 namespace Vae.Notebooks.Tests;
 
@@ -67,13 +67,13 @@ public class NotebookTests(TrainedNotebookFixture trained) : IClassFixture<Train
                 """, workingDirectory: output);
             var v = runner.Variables;
             var table = (List<object>)v["table"]!;
-            Assert.Equal(Enum.GetValues<Vae.MLNet.Anomaly.VaeAnomalyScoreKind>().Length + 1, table.Count);
+            Assert.Equal(Enum.GetValues<Vae.MLNet.VaeAnomalyScoreKind>().Length + 1, table.Count);
             foreach (var row in table)
             {
                 double auroc = (double)row.GetType().GetProperty("AUROC", BindingFlags.Public | BindingFlags.Instance)!.GetValue(row)!;
                 Assert.InRange(auroc, 0.0, 1.0);
             }
-            var map = (Vae.MLNet.Anomaly.ReconstructionErrorMap)v["map"]!;
+            var map = (Vae.MLNet.ReconstructionErrorMap)v["map"]!;
             Assert.Equal(map.ModelError, map.Total, 0.01 * Math.Max(1, map.ModelError));
             Assert.True(new FileInfo(Path.Combine(output, "heatmap.png")).Length > 500);
         }

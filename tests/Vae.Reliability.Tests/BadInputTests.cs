@@ -1,7 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Vae.MLNet;
-using Vae.MLNet.Anomaly;
 using Vae.Reliability.Tests.Support;
 using M = Vae.MLNet.VaeContract.Metadata;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.IO.Compression;
 using Vae.Reliability.Tests.Support;
-using Vae.Training.Training;
+using Vae.Training;
 
 namespace Vae.Reliability.Tests;
 

@@ -1,6 +1,5 @@
 using Microsoft.ML;
 using Vae.MLNet;
-using Vae.MLNet.Anomaly;
 using Vae.Reliability.Tests.Support;
 
 namespace Vae.Reliability.Tests;

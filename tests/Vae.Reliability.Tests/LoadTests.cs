@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Vae.MLNet;
-using Vae.MLNet.Anomaly;
 using Vae.Reliability.Tests.Support;
 
 namespace Vae.Reliability.Tests;

@@ -1,6 +1,6 @@
 using System.IO.Compression;
 using Vae.Reliability.Tests.Support;
-using Vae.Training.Training;
+using Vae.Training;
 
 namespace Vae.Reliability.Tests;
 

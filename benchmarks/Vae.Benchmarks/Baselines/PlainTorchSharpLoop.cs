@@ -1,6 +1,6 @@
 using TorchSharp;
 using Vae.Training.Data;
-using Vae.Training.Model;
+using Vae.Training.Models;
 using static TorchSharp.torch;
 
 namespace Vae.Benchmarks.Baselines;

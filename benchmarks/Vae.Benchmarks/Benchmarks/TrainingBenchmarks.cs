@@ -3,8 +3,8 @@ using TorchSharp;
 using Vae.Benchmarks.Baselines;
 using Vae.Benchmarks.Shared;
 using Vae.Training.Data;
-using Vae.Training.Model;
-using Vae.Training.Training;
+using Vae.Training.Models;
+using Vae.Training;
 using static TorchSharp.torch;
 
 namespace Vae.Benchmarks.Benchmarks;

@@ -4,7 +4,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Trainers.FastTree;
 using Microsoft.ML.Trainers.LightGbm;
 using Vae.Benchmarks.Shared;
-using Vae.Training.Demo;
+using Vae.Cli.Demo;
 
 namespace Vae.Benchmarks.Report;
 

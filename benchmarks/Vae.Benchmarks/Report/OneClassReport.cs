@@ -1,9 +1,9 @@
 using Microsoft.ML;
 using TorchSharp;
 using Vae.Benchmarks.Shared;
-using Vae.MLNet.Anomaly;
+using Vae.MLNet;
 using Vae.Training.Data;
-using Vae.Training.Training;
+using Vae.Training;
 
 namespace Vae.Benchmarks.Report;
 
@@ -47,7 +47,7 @@ public static class OneClassReport
     }
 
     /// <summary>"mlp", "conv", or either with ":k" for another latent size and ":w1,w2" for other hidden widths / channels.</summary>
-    internal static Vae.Training.Model.VaeArchitecture Architecture(string spec)
+    internal static Vae.Training.Models.VaeArchitecture Architecture(string spec)
     {
         var parts = spec.Split(':');
         if (!BenchModels.Architectures.TryGetValue(parts[0], out var architecture) || parts.Length > 3)

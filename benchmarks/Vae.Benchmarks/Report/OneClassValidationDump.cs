@@ -3,7 +3,7 @@ using TorchSharp;
 using Vae.Benchmarks.Shared;
 using Vae.MLNet;
 using Vae.Training.Data;
-using Vae.Training.Training;
+using Vae.Training;
 
 namespace Vae.Benchmarks.Report;
 

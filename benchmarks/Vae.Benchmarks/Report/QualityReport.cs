@@ -4,8 +4,8 @@ using TorchSharp;
 using Vae.Benchmarks.Shared;
 using Vae.MLNet;
 using Vae.Training.Data;
-using Vae.Training.Model;
-using Vae.Training.Training;
+using Vae.Training.Models;
+using Vae.Training;
 
 namespace Vae.Benchmarks.Report;
 

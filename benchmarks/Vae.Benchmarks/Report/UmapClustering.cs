@@ -1,7 +1,7 @@
 using Microsoft.ML;
 using Vae.Benchmarks.Shared;
 using Vae.MLNet.Clustering;
-using Vae.Training.Demo;
+using Vae.Cli.Demo;
 
 namespace Vae.Benchmarks.Report;
 

@@ -1,8 +1,8 @@
 using Vae.MLNet;
 using Vae.Training.Data;
-using Vae.Training.Model;
-using Vae.Training.Onnx;
-using Vae.Training.Training;
+using Vae.Training.Models;
+using Vae.Training.Export;
+using Vae.Training;
 
 namespace Vae.Benchmarks.Shared;
 

@@ -1,4 +1,4 @@
-namespace Vae.MLNet.Anomaly;
+namespace Vae.MLNet;
 
 /// <summary>
 /// Names of the intermediate columns the detector's chain adds and drops again, and of the two columns it

@@ -1,4 +1,4 @@
-namespace Vae.MLNet.Anomaly;
+namespace Vae.MLNet;
 
 /// <summary>
 /// The featurizer outputs of a set of rows that a score needs, row-major: error and KL per row (empty

@@ -1,5 +1,5 @@
 
-namespace Vae.MLNet.Anomaly;
+namespace Vae.MLNet;
 
 /// <summary>
 /// One score kind with its fitted statistics: which featurizer outputs it reads, a reference

@@ -1,4 +1,4 @@
-namespace Vae.MLNet.Anomaly;
+namespace Vae.MLNet;
 
 /// <summary>
 /// Area under the ROC curve of a score that should be larger for anomalies: the probability that a random

@@ -1,6 +1,6 @@
 using SkiaSharp;
 
-namespace Vae.MLNet.Anomaly;
+namespace Vae.MLNet;
 
 /// <summary>Renders an error map over its image as a PNG (SkiaSharp, which ML.NET's image transforms already bring).</summary>
 internal static class ErrorHeatmap

@@ -1,7 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace Vae.MLNet.Anomaly;
+namespace Vae.MLNet;
 
 /// <summary>Reads the featurizer columns a score needs into row-major arrays, in one cursor pass.</summary>
 internal static class FeatureReader

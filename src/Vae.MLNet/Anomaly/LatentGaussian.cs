@@ -1,4 +1,4 @@
-namespace Vae.MLNet.Anomaly;
+namespace Vae.MLNet;
 
 /// <summary>
 /// The Gaussian N(m, Σ) fitted to the μ of the fitting data, with Σ = (1−λ)·S + λ·(tr S / k)·I shrunk

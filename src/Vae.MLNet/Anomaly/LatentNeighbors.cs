@@ -1,4 +1,4 @@
-namespace Vae.MLNet.Anomaly;
+namespace Vae.MLNet;
 
 /// <summary>
 /// The k-nearest-neighbour score in latent space: the mean squared distance from a code (μ, log σ²) to its

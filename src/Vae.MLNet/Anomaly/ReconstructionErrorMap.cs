@@ -1,6 +1,6 @@
 using Vae.MLNet.IO;
 
-namespace Vae.MLNet.Anomaly;
+namespace Vae.MLNet;
 
 /// <summary>
 /// Where in one image the VAE's reconstruction error comes from: the per-pixel terms of −log p(x|x̂)

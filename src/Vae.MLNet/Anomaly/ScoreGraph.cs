@@ -1,7 +1,7 @@
 using Google.Protobuf;
 using Vae.MLNet.Onnx.Proto;
 
-namespace Vae.MLNet.Anomaly;
+namespace Vae.MLNet;
 
 /// <summary>
 /// A small ONNX graph that maps the featurizer's per-row outputs to the anomaly score, for ML.NET's

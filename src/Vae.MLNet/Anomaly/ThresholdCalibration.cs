@@ -1,4 +1,4 @@
-namespace Vae.MLNet.Anomaly;
+namespace Vae.MLNet;
 
 /// <summary>
 /// Places a threshold t on the scores of the fitting data; a row is flagged when its score is &gt; t

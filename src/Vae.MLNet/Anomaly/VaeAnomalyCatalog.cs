@@ -1,6 +1,6 @@
 using Microsoft.ML;
 
-namespace Vae.MLNet.Anomaly;
+namespace Vae.MLNet;
 
 /// <summary>Catalog entry points: <c>mlContext.AnomalyDetection.Trainers.Vae(...)</c>.</summary>
 public static class VaeAnomalyCatalog

@@ -1,7 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace Vae.MLNet.Anomaly;
+namespace Vae.MLNet;
 
 /// <summary>
 /// Anomaly detector over a trained VAE. <see cref="Fit"/> runs the fitting data through the VAE

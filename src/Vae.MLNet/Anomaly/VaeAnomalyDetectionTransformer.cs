@@ -2,7 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers;
 
-namespace Vae.MLNet.Anomaly;
+namespace Vae.MLNet;
 
 /// <summary>
 /// A fitted VAE anomaly detector: adds <c>Score</c> (Single, larger = more anomalous) and

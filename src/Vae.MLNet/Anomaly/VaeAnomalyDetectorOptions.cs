@@ -1,4 +1,4 @@
-namespace Vae.MLNet.Anomaly;
+namespace Vae.MLNet;
 
 /// <summary>
 /// Options of the VAE anomaly detector (<c>mlContext.AnomalyDetection.Trainers.Vae</c>), ML.NET

@@ -1,4 +1,4 @@
-namespace Vae.MLNet.Anomaly;
+namespace Vae.MLNet;
 
 /// <summary>
 /// What the VAE anomaly detector scores; larger is always more anomalous. Every kind is computed from the

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using Vae.Training.Data;
 using static TorchSharp.torch;
 
-namespace Vae.Training.Training;
+namespace Vae.Training;
 
 /// <summary>
 /// Copies images from an <see cref="ImageSet"/>'s float buffer straight into one preallocated

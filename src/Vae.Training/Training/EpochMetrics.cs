@@ -1,4 +1,4 @@
-namespace Vae.Training.Training;
+namespace Vae.Training;
 
 /// <summary>
 /// What one epoch measured. Losses are in nats per image: reconstruction −log p(x|z), KL(q(z|x) ‖ p(z)) and

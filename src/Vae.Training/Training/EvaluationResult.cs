@@ -1,4 +1,4 @@
-namespace Vae.Training.Training;
+namespace Vae.Training;
 
 /// <summary>
 /// −ELBO of a VAE on a set of images, in nats per image, split into its two terms, plus latent-space

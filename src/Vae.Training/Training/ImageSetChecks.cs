@@ -1,7 +1,7 @@
 using Vae.Training.Data;
-using Vae.Training.Model;
+using Vae.Training.Models;
 
-namespace Vae.Training.Training;
+namespace Vae.Training;
 
 /// <summary>Checks that an <see cref="ImageSet"/> can be fed to a network: same image shape, finite pixels in [0, 1].</summary>
 internal static class ImageSetChecks

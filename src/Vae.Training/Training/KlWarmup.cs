@@ -1,4 +1,4 @@
-namespace Vae.Training.Training;
+namespace Vae.Training;
 
 /// <summary>How the length of the KL warm-up is counted.</summary>
 public enum KlWarmupUnit

@@ -1,4 +1,4 @@
-namespace Vae.Training.Training;
+namespace Vae.Training;
 
 /// <summary>How the Adam learning rate changes over a run.</summary>
 public enum LearningRateSchedule

@@ -2,9 +2,9 @@ using Vae.MLNet.IO;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Vae.Training.Model;
+using Vae.Training.Models;
 
-namespace Vae.Training.Training;
+namespace Vae.Training;
 
 /// <summary>
 /// Writes the per-epoch metrics as JSON (<c>{ architecture, options, epochs: [...] }</c>) and as CSV (one row

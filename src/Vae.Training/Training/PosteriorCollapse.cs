@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Vae.Training.Training;
+namespace Vae.Training;
 
 /// <summary>
 /// Spots posterior collapse: the encoder's q(z|x) has become the prior (KL ≈ 0 or no active units) while the

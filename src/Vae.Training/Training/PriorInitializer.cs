@@ -1,8 +1,8 @@
 using TorchSharp;
-using Vae.Training.Model;
+using Vae.Training.Models;
 using static TorchSharp.torch;
 
-namespace Vae.Training.Training;
+namespace Vae.Training;
 
 /// <summary>
 /// Spreads a <see cref="MixturePrior"/> over the training codes: k-means (k-means++ seeding, Lloyd

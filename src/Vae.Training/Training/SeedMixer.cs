@@ -1,4 +1,4 @@
-namespace Vae.Training.Training;
+namespace Vae.Training;
 
 /// <summary>
 /// Derives independent, reproducible seeds from (run seed, epoch, stream) with SplitMix64 — fixed

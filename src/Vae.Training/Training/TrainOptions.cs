@@ -1,6 +1,6 @@
 using Vae.MLNet;
 
-namespace Vae.Training.Training;
+namespace Vae.Training;
 
 /// <summary>
 /// Settings of one training run. Stored in every checkpoint, so a resumed run continues with the same

@@ -1,4 +1,4 @@
-namespace Vae.Training.Training;
+namespace Vae.Training;
 
 /// <summary>
 /// A progress report from <see cref="VaeTrainer"/>: sent every few batches while training and once per

@@ -1,6 +1,8 @@
-using Vae.Training.Model;
+using Vae.Training.Data;
+using Vae.Training.Export;
+using Vae.Training.Models;
 
-namespace Vae.Training.Training;
+namespace Vae.Training;
 
 /// <summary>The outcome of <see cref="VaeTrainer.Train"/>. The network belongs to the trainer that produced it.</summary>
 /// <param name="Network">The trained network (owned and disposed by the trainer).</param>
@@ -25,4 +27,12 @@ public sealed record TrainResult(
 {
     /// <summary>Warnings raised during training, one per epoch that had one.</summary>
     public IReadOnlyList<string> Warnings => History.Where(m => m.Warning != null).Select(m => $"epoch {m.Epoch}: {m.Warning}").ToList();
+
+    /// <summary>
+    /// Writes <c>vae.onnx</c> and <c>decoder.onnx</c> into <paramref name="directory"/>, with the likelihood, σ and β
+    /// of this run and reconstruction-error quantiles measured on <paramref name="trainImages"/> (the images it
+    /// trained on: the anomaly detector's default threshold is one of those quantiles).
+    /// </summary>
+    public VaeOnnxFiles Export(string directory, ImageSet trainImages) =>
+        ModelExport.Export(Network, Options.Likelihood, GaussianSigma, Options.Beta, trainImages, directory);
 }

@@ -1,9 +1,9 @@
 using Vae.MLNet.IO;
 using System.IO.Compression;
 using System.Text.Json;
-using Vae.Training.Model;
+using Vae.Training.Models;
 
-namespace Vae.Training.Training;
+namespace Vae.Training;
 
 /// <summary>
 /// One checkpoint file: a zip holding <c>checkpoint.json</c> (epoch, position inside a cancelled epoch,

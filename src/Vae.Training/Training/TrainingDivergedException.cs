@@ -1,4 +1,4 @@
-namespace Vae.Training.Training;
+namespace Vae.Training;
 
 /// <summary>
 /// Thrown when the training loss becomes NaN or infinite. The weights of the failing step are not applied

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Vae.Training.Training;
+namespace Vae.Training;
 
 /// <summary>The one JSON setup used for checkpoints and metrics logs (enums as text, exact doubles).</summary>
 internal static class TrainingJson

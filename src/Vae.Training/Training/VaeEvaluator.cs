@@ -1,9 +1,9 @@
 using TorchSharp;
 using Vae.Training.Data;
-using Vae.Training.Model;
+using Vae.Training.Models;
 using static TorchSharp.torch;
 
-namespace Vae.Training.Training;
+namespace Vae.Training;
 
 /// <summary>
 /// Measures a trained VAE on an <see cref="ImageSet"/>: test −ELBO split into reconstruction and KL, the

@@ -1,10 +1,10 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using Vae.MLNet;
-using Vae.Training.Model;
+using Vae.Training.Models;
 using static TorchSharp.torch;
 
-namespace Vae.Training.Training;
+namespace Vae.Training;
 
 /// <summary>
 /// The negative ELBO of a VAE, term by term: reconstruction −log p(x|z) summed over pixels under a

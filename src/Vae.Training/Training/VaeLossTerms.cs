@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Vae.Training.Training;
+namespace Vae.Training;
 
 /// <summary>
 /// The pieces of one batch's loss. <see cref="Objective"/> is the scalar that is minimised (mean

@@ -4,10 +4,11 @@ using TorchSharp;
 using TorchSharp.Modules;
 using Vae.MLNet;
 using Vae.Training.Data;
-using Vae.Training.Model;
+using Vae.Training.Export;
+using Vae.Training.Models;
 using static TorchSharp.torch;
 
-namespace Vae.Training.Training;
+namespace Vae.Training;
 
 /// <summary>
 /// Trains a <see cref="VaeNetwork"/> with Adam on an <see cref="ImageSet"/>, epoch by epoch, logging
@@ -174,6 +175,13 @@ public sealed class VaeTrainer : IDisposable
             _lastCheckpoint, OutputPath(MetricsJsonFileName) is { } json && File.Exists(json) ? json : null,
             OutputPath(MetricsCsvFileName) is { } csv && File.Exists(csv) ? csv : null);
     }
+
+    /// <summary>
+    /// Writes <c>vae.onnx</c> and <c>decoder.onnx</c> of the network as it is now (e.g. after <see cref="Resume"/>)
+    /// into <paramref name="directory"/>; error quantiles are measured on <paramref name="trainImages"/>.
+    /// </summary>
+    public VaeOnnxFiles Export(string directory, ImageSet trainImages) =>
+        ModelExport.Export(Network, Options.Likelihood, Loss.GaussianSigma, Options.Beta, trainImages, directory);
 
     /// <summary>Test −ELBO (reconstruction + KL), KL per dimension and active units of the current network on <paramref name="images"/>.</summary>
     public EvaluationResult Evaluate(ImageSet images) => VaeEvaluator.Evaluate(Network, Loss, images, Options.EvaluationBatchSize, Options.Seed);

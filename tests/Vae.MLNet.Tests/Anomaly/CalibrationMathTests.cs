@@ -1,4 +1,4 @@
-using Vae.MLNet.Anomaly;
+using Vae.MLNet;
 
 namespace Vae.MLNet.Tests.Anomaly;
 

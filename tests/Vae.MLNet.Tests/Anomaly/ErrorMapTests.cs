@@ -1,5 +1,5 @@
 using SkiaSharp;
-using Vae.MLNet.Anomaly;
+using Vae.MLNet;
 using Vae.MLNet.Tests.Support;
 
 namespace Vae.MLNet.Tests.Anomaly;

@@ -1,6 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using Vae.MLNet.Anomaly;
+using Vae.MLNet;
 using Vae.MLNet.Tests.Support;
 
 namespace Vae.MLNet.Tests.Anomaly;

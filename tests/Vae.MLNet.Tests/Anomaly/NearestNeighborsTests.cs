@@ -1,5 +1,5 @@
 using Microsoft.ML;
-using Vae.MLNet.Anomaly;
+using Vae.MLNet;
 using Vae.MLNet.Tests.Support;
 
 namespace Vae.MLNet.Tests.Anomaly;

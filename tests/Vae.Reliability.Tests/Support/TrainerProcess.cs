@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace Vae.Reliability.Tests.Support;
 
 /// <summary>
-/// The <c>vae</c> CLI (Vae.Training.dll) as a child process: started with arguments, its printed
+/// The <c>vae</c> CLI (Vae.Cli.dll) as a child process: started with arguments, its printed
 /// "epoch N:" lines tracked, and killed with SIGKILL (<see cref="Process.Kill()"/>) on demand.
 /// </summary>
 public sealed partial class TrainerProcess : IDisposable
@@ -17,7 +17,7 @@ public sealed partial class TrainerProcess : IDisposable
 
     public TrainerProcess(IEnumerable<string> arguments)
     {
-        string cli = Path.Combine(AppContext.BaseDirectory, "Vae.Training.dll");
+        string cli = Path.Combine(AppContext.BaseDirectory, "Vae.Cli.dll");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(cli);
         foreach (var argument in arguments) start.ArgumentList.Add(argument);

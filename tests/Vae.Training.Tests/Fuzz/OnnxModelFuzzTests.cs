@@ -3,8 +3,8 @@ using Google.Protobuf;
 using Vae.MLNet;
 using Vae.MLNet.Onnx;
 using Vae.MLNet.Onnx.Proto;
-using Vae.Training.Model;
-using Vae.Training.Onnx;
+using Vae.Training.Models;
+using Vae.Training.Export;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 

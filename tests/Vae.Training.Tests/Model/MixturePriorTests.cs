@@ -1,7 +1,7 @@
 using TorchSharp;
 using Vae.MLNet;
-using Vae.Training.Model;
-using Vae.Training.Training;
+using Vae.Training.Models;
+using Vae.Training;
 using static TorchSharp.torch;
 
 namespace Vae.Training.Tests.Model;

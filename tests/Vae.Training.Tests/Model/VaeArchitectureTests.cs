@@ -1,4 +1,4 @@
-using Vae.Training.Model;
+using Vae.Training.Models;
 
 namespace Vae.Training.Tests.Model;
 

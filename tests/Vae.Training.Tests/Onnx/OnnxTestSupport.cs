@@ -2,8 +2,8 @@ using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using Vae.MLNet;
 using Vae.Training.Data;
-using Vae.Training.Model;
-using Vae.Training.Onnx;
+using Vae.Training.Models;
+using Vae.Training.Export;
 using static TorchSharp.torch;
 
 namespace Vae.Training.Tests.Onnx;

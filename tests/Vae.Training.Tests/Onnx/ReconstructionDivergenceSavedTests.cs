@@ -1,8 +1,8 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Vae.MLNet;
-using Vae.Training.Model;
-using Vae.Training.Onnx;
+using Vae.Training.Models;
+using Vae.Training.Export;
 using static Vae.Training.Tests.Onnx.OnnxTestSupport;
 
 namespace Vae.Training.Tests.Onnx;

@@ -1,7 +1,7 @@
 using Vae.MLNet;
 using Vae.MLNet.Onnx;
-using Vae.Training.Model;
-using Vae.Training.Onnx;
+using Vae.Training.Models;
+using Vae.Training.Export;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 using static Vae.Training.Tests.Onnx.OnnxTestSupport;

@@ -3,8 +3,8 @@ using System.Text.Json;
 using Microsoft.ML.OnnxRuntime;
 using Vae.MLNet;
 using Vae.MLNet.Onnx;
-using Vae.Training.Model;
-using Vae.Training.Onnx;
+using Vae.Training.Models;
+using Vae.Training.Export;
 using static Vae.Training.Tests.Onnx.OnnxTestSupport;
 
 namespace Vae.Training.Tests.Onnx;

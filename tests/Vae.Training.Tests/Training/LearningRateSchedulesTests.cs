@@ -1,4 +1,4 @@
-using Vae.Training.Training;
+using Vae.Training;
 
 namespace Vae.Training.Tests.Training;
 

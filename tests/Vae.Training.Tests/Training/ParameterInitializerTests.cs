@@ -1,5 +1,5 @@
-using Vae.Training.Model;
-using Vae.Training.Training;
+using Vae.Training.Models;
+using Vae.Training;
 using static TorchSharp.torch;
 
 namespace Vae.Training.Tests.Training;

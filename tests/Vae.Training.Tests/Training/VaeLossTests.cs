@@ -1,6 +1,6 @@
 using TorchSharp;
 using Vae.MLNet;
-using Vae.Training.Training;
+using Vae.Training;
 using static TorchSharp.torch;
 
 namespace Vae.Training.Tests.Training;

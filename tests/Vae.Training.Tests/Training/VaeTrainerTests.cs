@@ -1,6 +1,6 @@
 using Vae.MLNet;
-using Vae.Training.Model;
-using Vae.Training.Training;
+using Vae.Training.Models;
+using Vae.Training;
 
 namespace Vae.Training.Tests.Training;
 

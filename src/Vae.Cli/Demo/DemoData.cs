@@ -1,0 +1,18 @@
+using Vae.Cli;
+using Vae.Training.Data;
+
+namespace Vae.Cli.Demo;
+
+/// <summary>Step 0: the images. train-*/t10k-* when both exist, else a seeded 80/20 split of the one present.</summary>
+internal static class DemoData
+{
+    public static DataSplit Load(DemoOptions options)
+    {
+        string directory = options.DataDirectory ?? FashionMnist.EmbeddedDirectory();
+        var split = DataSplit.FromIdxFolder(directory, DemoOptions.TestFraction, options.Seed);
+        split = split.Limit(options.TrainLimit ?? int.MaxValue, options.TestLimit ?? int.MaxValue);
+        if (split.Train.Labels.Length == 0 || split.Test.Labels.Length == 0)
+            throw new InvalidDataException($"{directory}: the demo needs labels (train/t10k-labels-idx1-ubyte) for classification, clustering and anomaly detection.");
+        return split;
+    }
+}

@@ -1,8 +1,0 @@
-namespace Vae.Training;
-
-/// <summary>Entry point of the <c>vae</c> command-line tool.</summary>
-public static class Program
-{
-    /// <summary>Runs the CLI.</summary>
-    public static int Main(string[] args) => Cli.VaeCommandLine.Run(args);
-}
