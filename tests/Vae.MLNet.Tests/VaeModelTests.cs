@@ -1,3 +1,4 @@
+using Microsoft.ML;
 using Vae.MLNet.Tests.Support;
 
 namespace Vae.MLNet.Tests;

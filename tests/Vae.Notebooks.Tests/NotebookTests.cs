@@ -47,7 +47,7 @@ public class NotebookTests(TrainedNotebookFixture trained) : IClassFixture<Train
         Assert.InRange(onMu.Accuracy, 0.3, 1.0); // 10 classes: chance is 0.1
         Assert.InRange((double)v["nmiMu"]!, 0.05, 1.0);
         Assert.InRange((double)v["nmiUmap"]!, 0.05, 1.0);
-        Assert.Equal(1_500, ((IReadOnlyList<float[]>)((Vae.MLNet.Clustering.UmapEmbedding)v["embedding"]!).Points).Count); // every train and test row
+        Assert.Equal(1_500, ((IReadOnlyList<float[]>)((Vae.MLNet.UmapEmbedding)v["embedding"]!).Points).Count); // every train and test row
         Assert.Equal((float[])v["mu"]!, (float[])v["muAfterLoad"]!);
     }
 

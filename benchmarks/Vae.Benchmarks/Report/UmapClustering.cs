@@ -1,6 +1,6 @@
+using Vae.MLNet;
 using Microsoft.ML;
 using Vae.Benchmarks.Shared;
-using Vae.MLNet.Clustering;
 using Vae.Cli.Demo;
 
 namespace Vae.Benchmarks.Report;

@@ -1,5 +1,5 @@
+using Vae.MLNet;
 using Microsoft.ML;
-using Vae.MLNet.Clustering;
 
 namespace Vae.Cli.Demo;
 

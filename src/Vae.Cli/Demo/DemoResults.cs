@@ -1,4 +1,4 @@
-using Vae.MLNet.Clustering;
+using Vae.MLNet;
 
 namespace Vae.Cli.Demo;
 

@@ -1,4 +1,4 @@
-namespace Vae.MLNet.Clustering;
+namespace Vae.MLNet;
 
 /// <summary>
 /// The k nearest neighbours of every point by Euclidean distance, found by comparing all pairs. Exact on purpose:

@@ -1,4 +1,4 @@
-namespace Vae.MLNet.Clustering;
+namespace Vae.MLNet;
 
 /// <summary>Undirected weighted graph as directed edges, both directions listed, sorted by (head, tail).</summary>
 internal sealed record UmapGraph(int Vertices, int[] Head, int[] Tail, float[] Weight);

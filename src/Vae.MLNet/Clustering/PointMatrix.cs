@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Vae.MLNet.Clustering;
+namespace Vae.MLNet;
 
 /// <summary>Points as one row-major array, checked once: equal lengths, finite values.</summary>
 internal sealed class PointMatrix

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Vae.MLNet.Clustering;
+namespace Vae.MLNet;
 
 /// <summary>
 /// Uniform Manifold Approximation and Projection (McInnes, Healy and Melville, 2018): a low-dimensional embedding

@@ -1,4 +1,4 @@
-namespace Vae.MLNet.Clustering;
+namespace Vae.MLNet;
 
 /// <summary>
 /// The low-dimensional similarity 1 / (1 + a d^(2b)) that UMAP fits to "1 within min_dist, then

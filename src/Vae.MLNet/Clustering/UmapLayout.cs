@@ -1,4 +1,4 @@
-namespace Vae.MLNet.Clustering;
+namespace Vae.MLNet;
 
 /// <summary>
 /// UMAP's optimisation of the embedding (umap-learn's optimize_layout_euclidean): each edge is sampled in

@@ -1,4 +1,4 @@
-namespace Vae.MLNet.Clustering;
+namespace Vae.MLNet;
 
 /// <summary>
 /// Settings of <see cref="Umap"/>. The defaults are umap-learn's (McInnes et al., 2018); for clustering, N2D

@@ -1,6 +1,7 @@
+using Vae.MLNet;
 using Microsoft.ML;
 
-namespace Vae.MLNet;
+namespace Microsoft.ML;
 
 /// <summary>Catalog entry points: <c>mlContext.Transforms.VaeFeaturize(...)</c>.</summary>
 public static class VaeFeaturizerCatalog

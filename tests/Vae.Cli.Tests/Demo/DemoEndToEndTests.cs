@@ -1,6 +1,6 @@
+using Vae.MLNet;
 using System.Globalization;
 using Spectre.Console;
-using Vae.MLNet.Clustering;
 using Vae.Cli.Demo;
 using Vae.Training.Tests.Plots;
 

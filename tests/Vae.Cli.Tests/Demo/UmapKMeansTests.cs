@@ -1,6 +1,6 @@
+using Vae.MLNet;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using Vae.MLNet.Clustering;
 using Vae.Cli.Demo;
 
 namespace Vae.Training.Tests.Demo;

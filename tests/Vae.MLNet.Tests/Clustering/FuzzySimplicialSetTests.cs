@@ -1,4 +1,3 @@
-using Vae.MLNet.Clustering;
 
 namespace Vae.MLNet.Tests.Clustering;
 
