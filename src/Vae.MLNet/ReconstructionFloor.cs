@@ -8,13 +8,11 @@ namespace Vae.MLNet;
 /// (on one-class Fashion-MNIST, T-shirts scored by BCE reach AUROC 0.68; by the divergence 0.92). The
 /// divergence Σ KL(Bern(xᵢ) ‖ Bern(x̂ᵢ)) is zero for a perfect reconstruction and carries no such bias.
 /// Under a Gaussian likelihood the floor is the constant D·(log σ + ½ log 2π) and the divergence is
-/// ½ Σ (x − x̂)²/σ².
+/// ½ Σ (x − x̂)²/σ². This class states the floor; the divergence itself is computed by ONNX nodes
+/// (<c>Onnx/VaeFormulas.Divergence</c>) in the in-process session and the saved chain alike.
 /// </summary>
 internal sealed class ReconstructionFloor
 {
-    /// <summary>Clamp inside the logarithms: 0·log ε = 0 keeps pure black and white pixels at entropy 0.</summary>
-    internal const float Epsilon = 1e-12f;
-
     private ReconstructionFloor(VaeLikelihood likelihood, double constant)
     {
         Likelihood = likelihood;
@@ -39,27 +37,4 @@ internal sealed class ReconstructionFloor
     /// <summary>The Gaussian error's constant part for <paramref name="pixelCount"/> pixels: D·(log σ + ½·log 2π).</summary>
     public static double GaussianNormalizer(double sigma, long pixelCount) =>
         pixelCount * (Math.Log(sigma) + 0.5 * Math.Log(2 * Math.PI));
-
-    /// <summary>The floor of one image, in double.</summary>
-    public double Of(ReadOnlySpan<float> pixels)
-    {
-        if (Likelihood == VaeLikelihood.Gaussian)
-            return Constant;
-        double entropy = 0;
-        foreach (float x in pixels)
-            entropy -= (double)x * Math.Log(Math.Max(x, Epsilon)) + (1.0 - x) * Math.Log(Math.Max(1.0 - x, Epsilon));
-        return entropy;
-    }
-
-    /// <summary>
-    /// error − floor for <paramref name="rows"/> images, clamped at 0 (the exact divergence is never
-    /// negative; float rounding of a near-perfect reconstruction can be).
-    /// </summary>
-    public float[] Divergence(float[] error, ReadOnlySpan<float> pixels, int rows, int pixelCount)
-    {
-        var divergence = new float[rows];
-        for (int r = 0; r < rows; r++)
-            divergence[r] = (float)Math.Max(0.0, error[r] - Of(pixels.Slice(r * pixelCount, pixelCount)));
-        return divergence;
-    }
 }

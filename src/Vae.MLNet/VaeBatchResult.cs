@@ -34,5 +34,7 @@ public sealed class VaeBatchResult
     public float[]? ReconstructionDivergence { get; internal set; }
     /// <summary>KL, Rows.</summary>
     public float[]? Kl { get; internal set; }
+    /// <summary>Per-pixel terms of the reconstruction error (the error map), Rows×C·H·W.</summary>
+    internal float[]? ErrorTerms { get; set; }
 #pragma warning restore CA1819
 }

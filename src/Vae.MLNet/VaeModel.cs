@@ -108,7 +108,7 @@ public sealed class VaeModel : IDisposable
     internal VaeModel Copy() => new(_onnxBytes, Source, Layout, Description);
 
     /// <summary>A session with its own thread settings; the caller disposes it.</summary>
-    internal VaeSession CreateSession(int? intraOpNumThreads) => new(_onnxBytes, Layout, _floor, Source, intraOpNumThreads);
+    internal VaeSession CreateSession(int? intraOpNumThreads) => new(this, intraOpNumThreads);
 
     /// <summary>The floor of the reconstruction error (see <see cref="ReconstructionFloor"/>); throws when the metadata lacks the likelihood.</summary>
     internal ReconstructionFloor ReconstructionFloor => _floor.Value;

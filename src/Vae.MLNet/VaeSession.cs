@@ -1,37 +1,43 @@
+using System.Collections.Concurrent;
+using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
+using Vae.MLNet.Onnx;
+using Vae.MLNet.Onnx.Proto;
 
 namespace Vae.MLNet;
 
 /// <summary>
-/// One ONNX Runtime session over a VAE plus the arithmetic that turns its outputs into μ, log σ², σ and KL
-/// (for foreign encoders these are derived from what the mapping names). Thread-safe: ORT's
-/// <see cref="InferenceSession.Run(RunOptions, IReadOnlyCollection{string}, IReadOnlyCollection{OrtValue}, IReadOnlyCollection{string})"/> is.
+/// ONNX Runtime sessions over a VAE for in-process scoring. Each set of requested outputs gets its own
+/// graph, built once: the model's graph plus the post-processing of <see cref="VaeOutputNodes"/> (the same
+/// nodes the featurizer's saved chain embeds, so both paths compute every column alike), pruned to the
+/// nodes those outputs need — ONNX Runtime runs every node of a graph whatever is fetched, so μ alone does
+/// not pay for the decoder. Thread-safe: ORT's Run is.
 /// </summary>
 internal sealed class VaeSession : IDisposable
 {
-    private readonly InferenceSession _session;
-    private readonly VaeModelLayout _layout;
-    private readonly string _source;
-    private readonly Lazy<ReconstructionFloor> _floor;
+    /// <summary>Internal request for the per-pixel error terms (the error map); not a public output kind.</summary>
+    internal const VaeOutputKinds ErrorTerms = (VaeOutputKinds)(1 << 16);
 
-    public VaeSession(byte[] onnxBytes, VaeModelLayout layout, Lazy<ReconstructionFloor> floor, string source, int? intraOpNumThreads)
+    private const string PostProcessingPrefix = "vae.mlnet/";
+    private const VaeOutputKinds DecoderKinds =
+        VaeOutputKinds.Reconstruction | VaeOutputKinds.ReconstructionError | VaeOutputKinds.ReconstructionDivergence | ErrorTerms;
+
+    private static readonly VaeOutputKinds[] KindOrder =
+    [
+        VaeOutputKinds.Mu, VaeOutputKinds.LogVar, VaeOutputKinds.Sigma, VaeOutputKinds.Reconstruction,
+        VaeOutputKinds.ReconstructionError, VaeOutputKinds.ReconstructionDivergence, VaeOutputKinds.Kl, ErrorTerms,
+    ];
+
+    private readonly VaeModel _model;
+    private readonly ConcurrentDictionary<VaeOutputKinds, Lazy<CompiledGraph>> _graphs = new();
+    private bool _disposed;
+
+    public VaeSession(VaeModel model, int? intraOpNumThreads)
     {
-        _layout = layout;
-        _source = source;
-        _floor = floor;
+        _model = model;
         IntraOpNumThreads = intraOpNumThreads ?? DefaultIntraOpNumThreads;
         if (IntraOpNumThreads < 1)
             throw new ArgumentOutOfRangeException(nameof(intraOpNumThreads), intraOpNumThreads, "IntraOpNumThreads must be at least 1.");
-        // One cursor feeds ORT whole batches, so ORT's intra-op pool may use every core; inter-op
-        // parallelism stays off (the graphs are chains) so concurrent callers do not multiply threads.
-        using var options = new SessionOptions
-        {
-            IntraOpNumThreads = IntraOpNumThreads,
-            InterOpNumThreads = 1,
-            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-        };
-        _session = new InferenceSession(onnxBytes, options);
     }
 
     /// <summary>Default intra-op threads: all cores (we hand ORT one batch at a time from a single cursor).</summary>
@@ -41,88 +47,86 @@ internal sealed class VaeSession : IDisposable
 
     public VaeBatchResult Run(ReadOnlyMemory<float> pixels, int rows, VaeOutputKinds kinds)
     {
-        int p = _layout.PixelCount, k = _layout.LatentDim;
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var layout = _model.Layout;
+        int p = layout.PixelCount, k = layout.LatentDim;
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rows);
         if (pixels.Length < (long)rows * p)
-            throw new ArgumentException($"Pixel buffer holds {pixels.Length} values, but {rows} rows of {_layout.Channels}x{_layout.Height}x{_layout.Width} need {(long)rows * p}.", nameof(pixels));
-        var mapping = _layout.Mapping;
-        const VaeOutputKinds decoderKinds = VaeOutputKinds.Reconstruction | VaeOutputKinds.ReconstructionError | VaeOutputKinds.ReconstructionDivergence;
-        if (mapping != null && (kinds & decoderKinds) != 0)
-            throw new ArgumentException($"'{_source}' is an encoder without decoder; it has no reconstruction or reconstruction error.", nameof(kinds));
+            throw new ArgumentException($"Pixel buffer holds {pixels.Length} values, but {rows} rows of {layout.Channels}x{layout.Height}x{layout.Width} need {(long)rows * p}.", nameof(pixels));
+        if (layout.Mapping != null && (kinds & DecoderKinds) != 0)
+            throw new ArgumentException($"'{_model.Source}' is an encoder without decoder; it has no reconstruction or reconstruction error.", nameof(kinds));
 
         var result = new VaeBatchResult(rows, k, p);
-        if (mapping == null)
-        {
-            var names = new List<string>();
-            if (kinds.HasFlag(VaeOutputKinds.Mu)) names.Add(VaeContract.Mu);
-            if (kinds.HasFlag(VaeOutputKinds.LogVar)) names.Add(VaeContract.LogVar);
-            if (kinds.HasFlag(VaeOutputKinds.Sigma)) names.Add(VaeContract.Sigma);
-            if (kinds.HasFlag(VaeOutputKinds.Reconstruction)) names.Add(VaeContract.Reconstruction);
-            if ((kinds & (VaeOutputKinds.ReconstructionError | VaeOutputKinds.ReconstructionDivergence)) != 0) names.Add(VaeContract.ReconstructionError);
-            if (kinds.HasFlag(VaeOutputKinds.Kl)) names.Add(VaeContract.Kl);
-            if (names.Count == 0)
-                return result;
-            using var raw = RunRaw(_session, _layout, pixels, rows, names, _source);
-            if (kinds.HasFlag(VaeOutputKinds.Mu)) result.Mu = raw.Copy(VaeContract.Mu, rows * k);
-            if (kinds.HasFlag(VaeOutputKinds.LogVar)) result.LogVar = raw.Copy(VaeContract.LogVar, rows * k);
-            if (kinds.HasFlag(VaeOutputKinds.Sigma)) result.Sigma = raw.Copy(VaeContract.Sigma, rows * k);
-            if (kinds.HasFlag(VaeOutputKinds.Reconstruction)) result.Reconstruction = raw.Copy(VaeContract.Reconstruction, rows * p);
-            float[]? error = names.Contains(VaeContract.ReconstructionError) ? raw.Copy(VaeContract.ReconstructionError, rows) : null;
-            if (kinds.HasFlag(VaeOutputKinds.ReconstructionError)) result.ReconstructionError = error;
-            if (kinds.HasFlag(VaeOutputKinds.ReconstructionDivergence))
-                result.ReconstructionDivergence = _floor.Value.Divergence(error!, pixels.Span, rows, p);
-            if (kinds.HasFlag(VaeOutputKinds.Kl)) result.Kl = raw.Copy(VaeContract.Kl, rows);
+        var requested = KindOrder.Where(kind => kinds.HasFlag(kind)).ToArray();
+        if (requested.Length == 0)
             return result;
-        }
-
-        if (kinds == VaeOutputKinds.None)
-            return result;
-        float[] mu, logVar;
-        if (mapping.MomentsOutput is { } momentsName)
+        var graph = _graphs.GetOrAdd(kinds, key => new Lazy<CompiledGraph>(() => Compile(key), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
+        using var raw = RunRaw(graph.Session, layout, pixels, rows, graph.OutputNames, _model.Source);
+        for (int i = 0; i < requested.Length; i++)
         {
-            using var raw = RunRaw(_session, _layout, pixels, rows, [momentsName], _source);
-            float[] moments = raw.Copy(momentsName, rows * 2 * k);
-            mu = new float[rows * k];
-            logVar = new float[rows * k];
-            // Axis 1 is the outermost axis inside a row, so μ is the first half of each row's block.
-            for (int r = 0; r < rows; r++)
+            string name = graph.OutputNames[i];
+            switch (requested[i])
             {
-                moments.AsSpan(r * 2 * k, k).CopyTo(mu.AsSpan(r * k));
-                moments.AsSpan(r * 2 * k + k, k).CopyTo(logVar.AsSpan(r * k));
+                case VaeOutputKinds.Mu: result.Mu = raw.Copy(name, rows * k); break;
+                case VaeOutputKinds.LogVar: result.LogVar = raw.Copy(name, rows * k); break;
+                case VaeOutputKinds.Sigma: result.Sigma = raw.Copy(name, rows * k); break;
+                case VaeOutputKinds.Reconstruction: result.Reconstruction = raw.Copy(name, rows * p); break;
+                case VaeOutputKinds.ReconstructionError: result.ReconstructionError = raw.Copy(name, rows); break;
+                case VaeOutputKinds.ReconstructionDivergence: result.ReconstructionDivergence = raw.Copy(name, rows); break;
+                case VaeOutputKinds.Kl: result.Kl = raw.Copy(name, rows); break;
+                default: result.ErrorTerms = raw.Copy(name, rows * p); break;
             }
-        }
-        else
-        {
-            string spreadName = mapping.SpreadOutput!;
-            using var raw = RunRaw(_session, _layout, pixels, rows, [mapping.MuOutput!, spreadName], _source);
-            mu = raw.Copy(mapping.MuOutput!, rows * k);
-            logVar = raw.Copy(spreadName, rows * k);
-            if (mapping.SpreadKind == VaeSpreadKind.LogSigma)
-                for (int i = 0; i < logVar.Length; i++) logVar[i] *= 2f;
-            else if (mapping.SpreadKind == VaeSpreadKind.Sigma)
-                for (int i = 0; i < logVar.Length; i++) logVar[i] = 2f * MathF.Log(logVar[i]);
-        }
-        if (kinds.HasFlag(VaeOutputKinds.Mu)) result.Mu = mu;
-        if (kinds.HasFlag(VaeOutputKinds.LogVar)) result.LogVar = logVar;
-        if (kinds.HasFlag(VaeOutputKinds.Sigma))
-        {
-            var sigma = new float[logVar.Length];
-            for (int i = 0; i < sigma.Length; i++) sigma[i] = MathF.Exp(0.5f * logVar[i]);
-            result.Sigma = sigma;
-        }
-        if (kinds.HasFlag(VaeOutputKinds.Kl))
-        {
-            var kl = new float[rows];
-            for (int r = 0; r < rows; r++)
-            {
-                double sum = 0;
-                for (int j = r * k; j < (r + 1) * k; j++)
-                    sum += (double)mu[j] * mu[j] + Math.Exp(logVar[j]) - logVar[j] - 1.0;
-                kl[r] = (float)(0.5 * sum);
-            }
-            result.Kl = kl;
         }
         return result;
+    }
+
+    /// <summary>The model's graph with the post-processing for <paramref name="kinds"/>, pruned, in a new ORT session.</summary>
+    private CompiledGraph Compile(VaeOutputKinds kinds)
+    {
+        var proto = ModelProto.Parser.ParseFrom(_model.OnnxBytes);
+        var graph = proto.Graph;
+        var modelOutputs = graph.Output.ToDictionary(o => o.Name, StringComparer.Ordinal);
+        var ranks = modelOutputs.ToDictionary(o => o.Key, o => o.Value.Type?.TensorType?.Shape?.Dim.Count ?? -1, StringComparer.Ordinal);
+        var builder = OnnxGraphBuilder.Extend(proto, PostProcessingPrefix);
+        var nodes = new VaeOutputNodes(builder, _model, "", _model.Layout.InputName, ranks);
+
+        graph.Output.Clear();
+        var names = new List<string>();
+        foreach (var kind in KindOrder.Where(kind => kinds.HasFlag(kind)))
+        {
+            string tensor = kind switch
+            {
+                VaeOutputKinds.Mu => nodes.Mu,
+                VaeOutputKinds.LogVar => nodes.LogVar,
+                VaeOutputKinds.Sigma => nodes.Sigma,
+                VaeOutputKinds.Reconstruction => nodes.Reconstruction,
+                VaeOutputKinds.ReconstructionError => nodes.ReconstructionError,
+                VaeOutputKinds.ReconstructionDivergence => nodes.ReconstructionDivergence,
+                VaeOutputKinds.Kl => nodes.Kl,
+                _ => nodes.ReconstructionErrorTerms,
+            };
+            if (!names.Contains(tensor))
+            {
+                if (modelOutputs.TryGetValue(tensor, out var declared))
+                    graph.Output.Add(declared);
+                else
+                    builder.AddOutput(tensor);
+            }
+            names.Add(tensor);
+        }
+        builder.CheckComplete();
+        OnnxGraphPruning.KeepWhatOutputsNeed(graph);
+
+        // One cursor feeds ORT whole batches, so ORT's intra-op pool may use every core; inter-op
+        // parallelism stays off (the graphs are chains) so concurrent callers do not multiply threads.
+        using var options = new SessionOptions
+        {
+            IntraOpNumThreads = IntraOpNumThreads,
+            InterOpNumThreads = 1,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+        };
+        return new CompiledGraph(new InferenceSession(proto.ToByteArray(), options), names.ToArray());
     }
 
     internal static RawOutputs RunRaw(InferenceSession session, VaeModelLayout layout, ReadOnlyMemory<float> pixels, int rows,
@@ -135,10 +139,12 @@ internal sealed class VaeSession : IDisposable
         var memory = System.Runtime.InteropServices.MemoryMarshal.AsMemory(pixels[..(rows * layout.PixelCount)]);
         using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, memory, shape);
         using var runOptions = new RunOptions();
+        // The same tensor may answer two requests (a contract model's σ twice); ORT fetches each name once.
+        var distinct = outputNames.Distinct(StringComparer.Ordinal).ToArray();
         try
         {
-            var values = session.Run(runOptions, [layout.InputName], [input], outputNames);
-            return new RawOutputs(outputNames.ToArray(), values, rows, source);
+            var values = session.Run(runOptions, [layout.InputName], [input], distinct);
+            return new RawOutputs(distinct, values, rows, source);
         }
         catch (OnnxRuntimeException e)
         {
@@ -146,7 +152,17 @@ internal sealed class VaeSession : IDisposable
         }
     }
 
-    public void Dispose() => _session.Dispose();
+    public void Dispose()
+    {
+        if (_disposed)
+            return;
+        _disposed = true;
+        foreach (var graph in _graphs.Values)
+            if (graph.IsValueCreated)
+                graph.Value.Session.Dispose();
+    }
+
+    private sealed record CompiledGraph(InferenceSession Session, string[] OutputNames);
 
     /// <summary>Named ORT outputs of one run, disposed together.</summary>
     internal sealed class RawOutputs(string[] names, IDisposableReadOnlyCollection<OrtValue> values, int rows, string source) : IDisposable

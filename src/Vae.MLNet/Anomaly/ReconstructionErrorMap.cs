@@ -4,15 +4,13 @@ namespace Vae.MLNet;
 
 /// <summary>
 /// Where in one image the VAE's reconstruction error comes from: the per-pixel terms of −log p(x|x̂)
-/// under the model's likelihood, computed from the model's <c>reconstruction</c> output, so that their
+/// under the model's likelihood, computed by ONNX nodes from the model's <c>reconstruction</c> output
+/// (<c>VaeFormulas.ReconstructionErrorTerms</c>, the formula of the model's own error), so that their
 /// sum is the model's scalar <c>reconstruction_error</c> (up to float rounding and the clamping of
 /// reconstructions that round to exactly 0 or 1 — the model computes the error from logits).
 /// </summary>
 public sealed class ReconstructionErrorMap
 {
-    // The largest float below 1 and its mirror: keeps log p and log(1 − p) finite.
-    private const double MinProbability = 5.9604644775390625e-8;
-
     private readonly float[] _values;
     private readonly float[] _pixels;
 
@@ -59,38 +57,12 @@ public sealed class ReconstructionErrorMap
         for (int i = 0; i < pixels.Length; i++)
             if (!(pixels[i] >= 0 && pixels[i] <= 1))
                 throw new ArgumentException($"Pixel {i} is {pixels[i]}; the error map needs pixels in [0, 1].", nameof(pixels));
-        var likelihood = model.Likelihood
-            ?? throw new InvalidDataException($"'{model.Source}' does not state its likelihood ({VaeContract.Metadata.Likelihood}); the per-pixel error is undefined.");
+        if (model.Likelihood == null)
+            throw new InvalidDataException($"'{model.Source}' does not state its likelihood ({VaeContract.Metadata.Likelihood}); the per-pixel error is undefined.");
 
         var copy = pixels.ToArray();
-        var result = model.Run(copy, 1, VaeOutputKinds.Reconstruction | VaeOutputKinds.ReconstructionError);
-        var values = PerPixel(likelihood, copy, result.Reconstruction!, likelihood == VaeLikelihood.Gaussian ? model.GaussianSigma() : 1);
-        return new ReconstructionErrorMap(values, copy, model.Channels, model.Height, model.Width, result.ReconstructionError![0]);
-    }
-
-    /// <summary>
-    /// The per-pixel terms of −log p(x|x̂): Bernoulli −[x·log p + (1−x)·log(1−p)] with p = x̂ clamped
-    /// into the open interval; Gaussian ½((x − x̂)/σ)² + log σ + ½·log 2π.
-    /// </summary>
-    internal static float[] PerPixel(VaeLikelihood likelihood, ReadOnlySpan<float> pixels, ReadOnlySpan<float> reconstruction, double sigma)
-    {
-        var values = new float[pixels.Length];
-        double constant = ReconstructionFloor.GaussianNormalizer(sigma, 1);
-        for (int i = 0; i < values.Length; i++)
-        {
-            double x = pixels[i];
-            if (likelihood == VaeLikelihood.Bernoulli)
-            {
-                double p = Math.Clamp(reconstruction[i], MinProbability, 1 - MinProbability);
-                values[i] = (float)-(x * Math.Log(p) + (1 - x) * Math.Log(1 - p));
-            }
-            else
-            {
-                double r = (x - reconstruction[i]) / sigma;
-                values[i] = (float)(0.5 * r * r + constant);
-            }
-        }
-        return values;
+        var result = model.DefaultSession.Run(copy, 1, VaeOutputKinds.ReconstructionError | VaeSession.ErrorTerms);
+        return new ReconstructionErrorMap(result.ErrorTerms!, copy, model.Channels, model.Height, model.Width, result.ReconstructionError![0]);
     }
 
     /// <summary>

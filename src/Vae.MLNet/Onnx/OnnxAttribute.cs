@@ -8,7 +8,7 @@ namespace Vae.MLNet.Onnx;
 /// Factories for ONNX node attributes, each setting the value and the matching <c>type</c> field (ONNX
 /// Runtime rejects an attribute whose type is left UNDEFINED).
 /// </summary>
-public static class OnnxAttribute
+internal static class OnnxAttribute
 {
     /// <summary>An integer attribute, e.g. <c>transB = 1</c>.</summary>
     public static AttributeProto Int(string name, long value) =>

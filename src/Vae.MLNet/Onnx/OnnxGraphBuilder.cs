@@ -10,11 +10,15 @@ namespace Vae.MLNet.Onnx;
 /// returns the name it gave the output, so callers chain nodes by the returned names.
 /// </summary>
 /// <remarks>
-/// A graph output is declared with <see cref="AddOutput"/> and produced by a node whose output name is
+/// A graph output is declared with <see cref="AddOutput(string, IReadOnlyList{long?}, string)"/> and produced by a node whose output name is
 /// the declared name (before or after the declaration). Every node input must already exist when the
 /// node is added, which catches wiring mistakes at build time instead of in ONNX Runtime.
+/// <see cref="Extend"/> appends to an existing graph (a model's, for the featurizer's and the session's
+/// post-processing), giving every new node, initializer and intermediate tensor a name prefix so that the
+/// additions can be told apart (and removed) later. This is the project's one ONNX writer: the exporter,
+/// the featurizer's saved chain, the in-process post-processing and the anomaly score graph all use it.
 /// </remarks>
-public sealed class OnnxGraphBuilder
+internal sealed class OnnxGraphBuilder
 {
     /// <summary>IR version written by <see cref="Build"/> (ONNX 1.10+; read by every ONNX Runtime since 1.10).</summary>
     public const long IrVersion = 8;
@@ -23,16 +27,73 @@ public sealed class OnnxGraphBuilder
     public const long OpsetVersion = 17;
 
     private readonly GraphProto _graph;
+    private readonly string _namePrefix;
     private readonly HashSet<string> _usedNames = new(StringComparer.Ordinal);
     private readonly HashSet<string> _availableTensors = new(StringComparer.Ordinal);
     private readonly HashSet<string> _declaredOutputs = new(StringComparer.Ordinal);
+    private int _nodeCount;
 
     /// <summary>Starts an empty graph called <paramref name="graphName"/>.</summary>
     public OnnxGraphBuilder(string graphName = "graph")
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(graphName);
         _graph = new GraphProto { Name = graphName };
+        _namePrefix = "";
+        Opset = OpsetVersion;
     }
+
+    private OnnxGraphBuilder(GraphProto graph, long opset, string namePrefix)
+    {
+        _graph = graph;
+        _namePrefix = namePrefix;
+        Opset = opset;
+        foreach (var input in graph.Input) Claim(input.Name);
+        foreach (var initializer in graph.Initializer) Claim(initializer.Name);
+        foreach (var node in graph.Node)
+            foreach (string output in node.Output)
+                if (output.Length != 0) Claim(output);
+        foreach (var output in graph.Output) _usedNames.Add(output.Name);
+        _nodeCount = graph.Node.Count;
+
+        void Claim(string name)
+        {
+            _usedNames.Add(name);
+            _availableTensors.Add(name);
+        }
+    }
+
+    /// <summary>
+    /// A builder that appends to <paramref name="model"/>'s graph in place: its tensors are available as node
+    /// inputs, and every name the builder makes starts with <paramref name="namePrefix"/> (declared graph
+    /// outputs keep their exact names). Formulas pick ops valid in the model's own default-domain opset.
+    /// </summary>
+    public static OnnxGraphBuilder Extend(ModelProto model, string namePrefix)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentException.ThrowIfNullOrWhiteSpace(namePrefix);
+        long opset = model.OpsetImport.Where(o => o.Domain is "" or "ai.onnx").Select(o => o.Version).DefaultIfEmpty(0).Max();
+        return new OnnxGraphBuilder(model.Graph, opset, namePrefix);
+    }
+
+    /// <summary>The default-domain opset the graph is built for (<see cref="OpsetVersion"/>, or the extended model's).</summary>
+    public long Opset { get; }
+
+    /// <summary>
+    /// Removes graph input <paramref name="name"/>; a later node must produce a tensor of exactly that name
+    /// (e.g. an Identity or a sanitising Where from a new input), so the nodes that read it stay wired.
+    /// </summary>
+    public void DetachInput(string name)
+    {
+        var input = _graph.Input.SingleOrDefault(i => i.Name == name)
+            ?? throw new InvalidOperationException($"Graph '{_graph.Name}' has no input '{name}'.");
+        _graph.Input.Remove(input);
+        _availableTensors.Remove(name);
+        _usedNames.Remove(name);
+        _declaredOutputs.Add(name);
+        _detached.Add(name);
+    }
+
+    private readonly HashSet<string> _detached = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Declares a float32 graph input. A <see langword="null"/> dimension is dynamic: the first is named
@@ -41,6 +102,8 @@ public sealed class OnnxGraphBuilder
     /// <returns>The input name, for use as a node input.</returns>
     public string AddInput(string name, IReadOnlyList<long?> shape, string dynamicDimensionName = "N")
     {
+        if (_detached.Contains(name))
+            throw new InvalidOperationException($"'{name}' was detached as an input and must be produced by a node.");
         ClaimExactName(name, "graph input");
         _graph.Input.Add(FloatValueInfo(name, shape, dynamicDimensionName));
         _availableTensors.Add(name);
@@ -59,6 +122,16 @@ public sealed class OnnxGraphBuilder
         if (_graph.Input.Any(i => i.Name == name))
             throw new InvalidOperationException($"'{name}' is a graph input and cannot also be a graph output; add an Identity node.");
         _graph.Output.Add(FloatValueInfo(name, shape, dynamicDimensionName));
+    }
+
+    /// <summary>
+    /// Declares a float32 graph output of unstated shape (ONNX Runtime infers it), for outputs appended to
+    /// a foreign graph whose shapes the builder does not know.
+    /// </summary>
+    public void AddOutput(string name)
+    {
+        AddOutput(name, []);
+        _graph.Output[^1].Type.TensorType.Shape = null;
     }
 
     /// <summary>Adds a float32 constant tensor of shape <paramref name="dims"/> (row-major values).</summary>
@@ -103,7 +176,7 @@ public sealed class OnnxGraphBuilder
         if (outputNames.Count == 0)
             throw new ArgumentException($"A {opType} node needs at least one output.", nameof(outputNames));
 
-        var node = new NodeProto { OpType = opType, Name = $"{opType}_{_graph.Node.Count}" };
+        var node = new NodeProto { OpType = opType, Name = NodeName(opType) };
         foreach (string input in inputs)
         {
             // "" marks an omitted optional input in ONNX.
@@ -123,10 +196,13 @@ public sealed class OnnxGraphBuilder
         return node.Output.ToArray();
     }
 
-    /// <summary>A name not yet used in the graph: <paramref name="hint"/>, or <c>hint_1</c>, <c>hint_2</c>, ….</summary>
+    /// <summary>
+    /// A name not yet used in the graph: the prefix and <paramref name="hint"/>, or <c>hint_1</c>, <c>hint_2</c>, ….
+    /// </summary>
     public string UniqueName(string hint)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(hint);
+        hint = _namePrefix + hint;
         string name = hint;
         for (int i = 1; _usedNames.Contains(name) || _declaredOutputs.Contains(name); i++)
             name = string.Create(CultureInfo.InvariantCulture, $"{hint}_{i}");
@@ -143,11 +219,7 @@ public sealed class OnnxGraphBuilder
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(producerName);
         ArgumentNullException.ThrowIfNull(producerVersion);
-        if (_graph.Output.Count == 0)
-            throw new InvalidOperationException($"Graph '{_graph.Name}' declares no output.");
-        var missing = _graph.Output.Select(o => o.Name).Where(n => !_availableTensors.Contains(n)).ToList();
-        if (missing.Count > 0)
-            throw new InvalidOperationException($"Graph '{_graph.Name}': declared outputs [{string.Join(", ", missing)}] are produced by no node.");
+        CheckComplete();
 
         var model = new ModelProto
         {
@@ -161,6 +233,21 @@ public sealed class OnnxGraphBuilder
             OnnxModelFile.SetMetadata(model, key, value, allowReplace: false);
         return model;
     }
+
+    /// <summary>Throws unless the graph has an output and every declared output and detached input is produced.</summary>
+    /// <exception cref="InvalidOperationException">A declared output is produced by no node, or the graph has no output.</exception>
+    public void CheckComplete()
+    {
+        if (_graph.Output.Count == 0)
+            throw new InvalidOperationException($"Graph '{_graph.Name}' declares no output.");
+        var missing = _declaredOutputs.Where(n => !_availableTensors.Contains(n)).Order(StringComparer.Ordinal).ToList();
+        if (missing.Count > 0)
+            throw new InvalidOperationException($"Graph '{_graph.Name}': declared outputs [{string.Join(", ", missing)}] are produced by no node.");
+    }
+
+    // Counted from the graph's node count, so an extended graph's new names do not repeat the model's.
+    private string NodeName(string opType) =>
+        string.Create(CultureInfo.InvariantCulture, $"{_namePrefix}{opType}_{_nodeCount++}");
 
     private string ResolveOutputName(string hint)
     {

@@ -8,7 +8,7 @@ namespace Vae.MLNet.Onnx;
 /// Reads and writes <c>.onnx</c> files as <see cref="ModelProto"/>, and edits their <c>metadata_props</c>.
 /// Reading validates that the bytes are an ONNX model (not merely parseable protobuf); writing is atomic.
 /// </summary>
-public static class OnnxModelFile
+internal static class OnnxModelFile
 {
     /// <summary>Reads an ONNX model.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>

@@ -12,8 +12,9 @@ namespace Vae.Training.Export;
 public sealed record VaeOnnxFiles(string VaeModelPath, string DecoderModelPath);
 
 /// <summary>
-/// Writes a trained <see cref="VaeNetwork"/> as ONNX (contract v1, see DESIGN.md): the layers are
-/// translated one by one (TorchSharp has no ONNX exporter) and the likelihood terms are added as nodes,
+/// Writes a trained <see cref="VaeNetwork"/> as ONNX (contract v1, see docs/contract.md): the layers are
+/// translated one by one (TorchSharp has no ONNX exporter) and the likelihood terms are added as nodes
+/// (<c>Vae.MLNet.Onnx.VaeFormulas</c>, the formulas' one ONNX home),
 /// so ONNX Runtime reproduces the TorchSharp forward pass and the training-time error.
 /// </summary>
 public static class VaeOnnxExporter
@@ -43,7 +44,7 @@ public static class VaeOnnxExporter
     }
 
     /// <summary>The full model: input <c>image</c> [N, C, H, W]; outputs mu, logvar, sigma, reconstruction, reconstruction_error, kl.</summary>
-    public static ModelProto BuildVaeModel(VaeNetwork network, VaeExportInfo info)
+    internal static ModelProto BuildVaeModel(VaeNetwork network, VaeExportInfo info)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(info);
@@ -64,21 +65,21 @@ public static class VaeOnnxExporter
         var features = TorchLayerEmitter.Emit(builder, network.EncoderBody, image, "encoder");
         string mu = EmitHead(builder, network.MuHead, features, "mu_head", VaeContract.Mu);
         string logVar = EmitHead(builder, network.LogVarHead, features, "logvar_head", VaeContract.LogVar);
-        VaeLikelihoodGraph.Sigma(builder, logVar, VaeContract.Sigma);
+        VaeFormulas.Sigma(builder, logVar, VaeContract.Sigma);
 
         string decoded = TorchLayerEmitter.Emit(builder, network.Decoder, new GraphTensor(mu, 2), "decoder").Name;
-        VaeLikelihoodGraph.PixelMean(builder, decoded, info.Likelihood, VaeContract.Reconstruction);
-        VaeLikelihoodGraph.ReconstructionError(builder, image.Name, decoded, info, a.PixelCount, VaeContract.ReconstructionError);
+        VaeFormulas.PixelMean(builder, decoded, info.Likelihood, VaeContract.Reconstruction);
+        VaeFormulas.ReconstructionError(builder, image.Name, decoded, info.Likelihood, info.GaussianSigma, a.PixelCount, VaeContract.ReconstructionError);
         if (network.Prior is { } prior)
             MixturePriorGraph.Kl(builder, prior, mu, logVar, VaeContract.Kl);
         else
-            VaeLikelihoodGraph.Kl(builder, mu, logVar, VaeContract.Kl);
+            VaeFormulas.Kl(builder, mu, logVar, VaeContract.Kl);
 
         return builder.Build(VaeExportMetadata.ProducerName, VaeExportMetadata.ProducerVersion, VaeExportMetadata.Build(a, info, network.Prior));
     }
 
     /// <summary>The decoder model: input <c>z</c> [N, k]; outputs reconstruction (pixel space) and logits, [N, C, H, W].</summary>
-    public static ModelProto BuildDecoderModel(VaeNetwork network, VaeExportInfo info)
+    internal static ModelProto BuildDecoderModel(VaeNetwork network, VaeExportInfo info)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(info);
@@ -93,7 +94,7 @@ public static class VaeOnnxExporter
 
         string decoded = TorchLayerEmitter.Emit(builder, network.Decoder, z, "decoder").Name;
         builder.AddNode("Identity", [decoded], DecoderLogitsOutput);
-        VaeLikelihoodGraph.PixelMean(builder, decoded, info.Likelihood, VaeContract.Reconstruction);
+        VaeFormulas.PixelMean(builder, decoded, info.Likelihood, VaeContract.Reconstruction);
 
         return builder.Build(VaeExportMetadata.ProducerName, VaeExportMetadata.ProducerVersion, VaeExportMetadata.Build(a, info, network.Prior));
     }

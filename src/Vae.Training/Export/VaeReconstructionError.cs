@@ -1,13 +1,12 @@
 using Vae.MLNet;
 using static TorchSharp.torch;
-using static TorchSharp.torch.nn;
 
 namespace Vae.Training.Export;
 
 /// <summary>
-/// The per-image reconstruction error −log p(x|x̂) of <see cref="VaeLikelihood"/> in TorchSharp — the
-/// same formula the exported graph computes (<c>reconstruction_error</c>), so training-time error
-/// quantiles and ONNX scores are on one scale.
+/// The per-image reconstruction error −log p(x|x̂) of <see cref="VaeLikelihood"/> in TorchSharp for a
+/// fixed σ — the training loss's formula (<see cref="VaeLoss"/>), which the exported graph computes too
+/// (<c>reconstruction_error</c>), so training-time error quantiles and ONNX scores are on one scale.
 /// </summary>
 public static class VaeReconstructionError
 {
@@ -23,29 +22,9 @@ public static class VaeReconstructionError
             throw new ArgumentException(
                 $"Decoder output shape [{string.Join(", ", decoderOutput.shape)}] differs from image shape [{string.Join(", ", images.shape)}].");
 
-        using var scope = NewDisposeScope();
-        Tensor error;
-        if (likelihood == VaeLikelihood.Bernoulli)
-        {
-            // softplus(l) − x·l written as max(l, 0) − x·l + log(1 + exp(−|l|)), stable for large |l|.
-            var l = decoderOutput;
-            var perPixel = functional.relu(l) - images * l + (-l.abs()).exp().log1p();
-            error = perPixel.flatten(1).sum(1);
-        }
-        else if (likelihood == VaeLikelihood.Gaussian)
-        {
-            double sigma = gaussianSigma is > 0 and < double.PositiveInfinity
-                ? gaussianSigma.Value
-                : throw new ArgumentException($"A Gaussian likelihood needs a finite sigma > 0, got {gaussianSigma?.ToString() ?? "null"}.", nameof(gaussianSigma));
-            long pixels = images.shape.Skip(1).Aggregate(1L, (product, size) => product * size);
-            var squared = (images - decoderOutput).square().flatten(1).sum(1);
-            error = squared * (0.5 / (sigma * sigma)) + GaussianNormalizer(sigma, pixels);
-        }
-        else
-        {
-            throw new ArgumentException($"Unknown likelihood {(int)likelihood}.", nameof(likelihood));
-        }
-        return scope.MoveToOuter(error);
+        if (likelihood == VaeLikelihood.Gaussian && gaussianSigma is not (> 0 and < double.PositiveInfinity))
+            throw new ArgumentException($"A Gaussian likelihood needs a finite sigma > 0, got {gaussianSigma?.ToString() ?? "null"}.", nameof(gaussianSigma));
+        return VaeLoss.ReconstructionPerImage(decoderOutput, images, likelihood, likelihood == VaeLikelihood.Gaussian ? Math.Log(gaussianSigma!.Value) : 0, null);
     }
 
     /// <summary>The Gaussian error's constant part for <paramref name="pixelCount"/> pixels: D·(log σ + ½·log 2π).</summary>

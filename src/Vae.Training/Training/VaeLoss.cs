@@ -83,7 +83,15 @@ public sealed class VaeLoss : IDisposable
     /// −log p(x|decoded) per image, summed over pixels, [N]. <paramref name="decoded"/> is the decoder output:
     /// logits for Bernoulli (BCE with logits), the mean x̂ for Gaussian (Σ ½((x − x̂)/σ)² + log σ + ½ log 2π).
     /// </summary>
-    public Tensor Reconstruction(Tensor decoded, Tensor images)
+    public Tensor Reconstruction(Tensor decoded, Tensor images) =>
+        ReconstructionPerImage(decoded, images, Likelihood, _fixedLogSigma, LogSigma);
+
+    /// <summary>
+    /// −log p(x|decoded) per image, [N] — the formula's one TorchSharp home, for training and for the
+    /// exported error's quantiles (<see cref="Export.VaeReconstructionError"/>). Gaussian σ is
+    /// exp(<paramref name="learnedLogSigma"/>) when given, else exp(<paramref name="fixedLogSigma"/>).
+    /// </summary>
+    internal static Tensor ReconstructionPerImage(Tensor decoded, Tensor images, VaeLikelihood likelihood, double fixedLogSigma, Tensor? learnedLogSigma)
     {
         ArgumentNullException.ThrowIfNull(decoded);
         ArgumentNullException.ThrowIfNull(images);
@@ -91,23 +99,27 @@ public sealed class VaeLoss : IDisposable
             throw new ArgumentException($"Decoder output shape [{string.Join(", ", decoded.shape)}] differs from image shape [{string.Join(", ", images.shape)}].", nameof(decoded));
         using var scope = NewDisposeScope();
         Tensor perImage;
-        if (Likelihood == VaeLikelihood.Bernoulli)
+        if (likelihood == VaeLikelihood.Bernoulli)
         {
             perImage = nn.functional.binary_cross_entropy_with_logits(decoded, images, reduction: nn.Reduction.None).flatten(1).sum(1);
         }
-        else
+        else if (likelihood == VaeLikelihood.Gaussian)
         {
             long pixels = images[0].numel();
             var residual = (images - decoded).flatten(1);
-            if (LogSigma is null)
+            if (learnedLogSigma is null)
             {
-                double invSigma = Math.Exp(-_fixedLogSigma);
-                perImage = 0.5 * (residual * invSigma).square().sum(1) + pixels * (_fixedLogSigma + HalfLogTwoPi);
+                double invSigma = Math.Exp(-fixedLogSigma);
+                perImage = 0.5 * (residual * invSigma).square().sum(1) + pixels * (fixedLogSigma + HalfLogTwoPi);
             }
             else
             {
-                perImage = 0.5 * (residual * (-LogSigma).exp()).square().sum(1) + pixels * (LogSigma + HalfLogTwoPi);
+                perImage = 0.5 * (residual * (-learnedLogSigma).exp()).square().sum(1) + pixels * (learnedLogSigma + HalfLogTwoPi);
             }
+        }
+        else
+        {
+            throw new ArgumentException($"Unknown likelihood {(int)likelihood}.", nameof(likelihood));
         }
         return scope.MoveToOuter(perImage);
     }

@@ -1,5 +1,6 @@
 using SkiaSharp;
 using Vae.MLNet;
+using Vae.MLNet.Onnx;
 using Vae.MLNet.Tests.Support;
 
 namespace Vae.MLNet.Tests.Anomaly;
@@ -31,19 +32,45 @@ public sealed class ErrorMapTests
         Assert.All(map.Values, v => Assert.True(v >= 0));
     }
 
+    // The per-pixel terms as the session computes them: VaeFormulas' ONNX nodes run by ONNX Runtime on a
+    // two-pixel image x against a reconstruction (pixel mean) x̂, checked against the formulas by hand.
+    private static float[] Terms(VaeLikelihood likelihood, float[] x, float[] mean, double? sigma)
+    {
+        var b = new OnnxGraphBuilder("terms");
+        string image = b.AddInput("x", [1, x.Length]);
+        string reconstruction = b.AddInput("mean", [1, x.Length]);
+        b.AddOutput("terms", [1, x.Length]);
+        string decoderOutput = VaeFormulas.DecoderOutputFromMean(b, reconstruction, likelihood);
+        b.AddNode("Identity", [VaeFormulas.ReconstructionErrorTerms(b, image, decoderOutput, likelihood, sigma)], "terms");
+        var bytes = Google.Protobuf.MessageExtensions.ToByteArray(b.Build("test", "1"));
+        using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(bytes);
+        using var xValue = Microsoft.ML.OnnxRuntime.OrtValue.CreateTensorValueFromMemory(x, [1, x.Length]);
+        using var meanValue = Microsoft.ML.OnnxRuntime.OrtValue.CreateTensorValueFromMemory(mean, [1, x.Length]);
+        using var outputs = session.Run(new Microsoft.ML.OnnxRuntime.RunOptions(), ["x", "mean"], [xValue, meanValue], ["terms"]);
+        return outputs[0].GetTensorDataAsSpan<float>().ToArray();
+    }
+
     [Fact]
     public void Gaussian_terms_follow_the_formula()
     {
-        var terms = ReconstructionErrorMap.PerPixel(VaeLikelihood.Gaussian, [0.5f, 1f], [0.25f, 1f], sigma: 0.5);
+        var terms = Terms(VaeLikelihood.Gaussian, [0.5f, 1f], [0.25f, 1f], sigma: 0.5);
         double constant = Math.Log(0.5) + 0.5 * Math.Log(2 * Math.PI);
         Assert.Equal(0.5 * 0.25 + constant, terms[0], 6);
         Assert.Equal(constant, terms[1], 6);
     }
 
     [Fact]
+    public void Bernoulli_terms_are_the_cross_entropy_of_each_pixel()
+    {
+        var terms = Terms(VaeLikelihood.Bernoulli, [0.25f, 0.9f], [0.5f, 0.2f], sigma: null);
+        Assert.Equal(Math.Log(2), terms[0], 5); // −(¼ log ½ + ¾ log ½)
+        Assert.Equal(-(0.9 * Math.Log(0.2) + 0.1 * Math.Log(0.8)), terms[1], 5);
+    }
+
+    [Fact]
     public void Bernoulli_terms_stay_finite_when_the_reconstruction_rounds_to_0_or_1()
     {
-        var terms = ReconstructionErrorMap.PerPixel(VaeLikelihood.Bernoulli, [0f, 1f, 1f], [1f, 0f, 1f], sigma: 1);
+        var terms = Terms(VaeLikelihood.Bernoulli, [0f, 1f, 1f], [1f, 0f, 1f], sigma: null);
         Assert.All(terms, t => Assert.True(float.IsFinite(t)));
         Assert.True(terms[0] > 16 && terms[1] > 16, "a confident wrong pixel costs at least −log(2⁻²⁴)");
         Assert.True(terms[2] < 1e-6);

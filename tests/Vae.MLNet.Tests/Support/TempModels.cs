@@ -18,14 +18,14 @@ public sealed class TempModels : IDisposable
     }
 
     /// <summary>The contract fixture with <paramref name="edit"/> applied to its ModelProto.</summary>
-    public string Edited(string name, Action<ModelProto> edit)
+    internal string Edited(string name, Action<ModelProto> edit)
     {
         var proto = ModelProto.Parser.ParseFrom(File.ReadAllBytes(TestData.ContractVae));
         edit(proto);
         return Write(name, proto.ToByteArray());
     }
 
-    public static void SetMetadata(ModelProto proto, string key, string value)
+    internal static void SetMetadata(ModelProto proto, string key, string value)
     {
         var entry = proto.MetadataProps.FirstOrDefault(e => e.Key == key);
         if (entry == null)

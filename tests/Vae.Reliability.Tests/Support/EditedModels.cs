@@ -18,7 +18,7 @@ public sealed class EditedModels : IDisposable
     }
 
     /// <summary>The contract fixture with <paramref name="edit"/> applied.</summary>
-    public string Edited(string name, Action<ModelProto> edit)
+    internal string Edited(string name, Action<ModelProto> edit)
     {
         var proto = ModelProto.Parser.ParseFrom(File.ReadAllBytes(Data.ContractVae));
         edit(proto);

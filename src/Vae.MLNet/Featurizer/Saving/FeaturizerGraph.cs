@@ -1,12 +1,14 @@
 using Google.Protobuf;
+using Vae.MLNet.Onnx;
 using Vae.MLNet.Onnx.Proto;
 
 namespace Vae.MLNet;
 
 /// <summary>
 /// Builds the ONNX graph a saved featurizer scores with: the model's own graph (every name prefixed
-/// <c>vae/</c>), fed from the pixel column, plus nodes (named <c>featurizer/…</c>) that compute exactly the
-/// featurizer's columns under their column names. <see cref="Restore"/> undoes it, giving back the model.
+/// <c>vae/</c>), fed from the pixel column, plus the post-processing of <see cref="VaeOutputNodes"/> (the
+/// nodes the in-process session runs; new names start <c>featurizer/</c>) reshaped to the featurizer's
+/// columns under their column names. <see cref="Restore"/> undoes it, giving back the model.
 /// </summary>
 internal static class FeaturizerGraph
 {
@@ -32,34 +34,36 @@ internal static class FeaturizerGraph
 
         Rename(graph, name => Prefix + name);
         var layout = model.Layout;
-        var original = graph.Input.Single(i => i.Name == Prefix + layout.InputName);
-        var builder = new Builder(graph);
+        string modelInput = Prefix + layout.InputName;
+        var original = graph.Input.Single(i => i.Name == modelInput);
+        var ranks = graph.Output.ToDictionary(o => o.Name, o => o.Type?.TensorType?.Shape?.Dim.Count ?? -1, StringComparer.Ordinal);
+        var b = OnnxGraphBuilder.Extend(proto, Own);
 
         // Input: the pixel column, fixed C·H·W so ML.NET's OnnxTransformer accepts a known-size vector.
-        graph.Input.Remove(original);
-        long[] inputDims = layout.InputRank == 4 ? [-1, layout.Channels, layout.Height, layout.Width] : [-1, layout.PixelCount];
-        graph.Input.Add(Builder.Float(feedColumn, inputDims));
+        b.DetachInput(modelInput);
+        long?[] inputDims = layout.InputRank == 4 ? [null, layout.Channels, layout.Height, layout.Width] : [null, layout.PixelCount];
+        b.AddInput(feedColumn, inputDims);
         string? badRow = null;
         if (invalidPixels == InvalidPixelHandling.MaximalError)
-            badRow = builder.SanitizedInput(feedColumn, original.Name, layout.PixelCount);
+            badRow = SanitizedInput(b, feedColumn, modelInput);
         else
-            builder.Node("Identity", [feedColumn], original.Name);
+            b.AddNode("Identity", [feedColumn], modelInput);
 
-        var (mu, logVar, sigma, kl) = LatentTensors(builder, layout);
+        var nodes = new VaeOutputNodes(b, model, Prefix, modelInput, ranks);
         int k = layout.LatentDim;
         foreach (var output in outputs)
         {
             string tensor = output.Kind switch
             {
-                FeaturizerOutputKind.Mu => mu,
-                FeaturizerOutputKind.LogVar => logVar,
-                FeaturizerOutputKind.Sigma => sigma,
-                FeaturizerOutputKind.Kl => kl,
-                FeaturizerOutputKind.ReconstructionError => builder.Column(Prefix + VaeContract.ReconstructionError),
-                FeaturizerOutputKind.ReconstructionDivergence => builder.Divergence(Prefix + VaeContract.ReconstructionError, original.Name, model),
-                FeaturizerOutputKind.Reconstruction => Prefix + VaeContract.Reconstruction,
+                FeaturizerOutputKind.Mu => nodes.Mu,
+                FeaturizerOutputKind.LogVar => nodes.LogVar,
+                FeaturizerOutputKind.Sigma => nodes.Sigma,
+                FeaturizerOutputKind.Kl => nodes.Kl,
+                FeaturizerOutputKind.ReconstructionError => nodes.ReconstructionError,
+                FeaturizerOutputKind.ReconstructionDivergence => nodes.ReconstructionDivergence,
+                FeaturizerOutputKind.Reconstruction => nodes.Reconstruction,
                 // ONNX has no per-row seeded generator: the saved model draws fresh ε (same distribution).
-                FeaturizerOutputKind.SampledLatent => builder.Node("Add", [mu, builder.Node("Mul", [sigma, builder.Node("RandomNormalLike", [mu])])]),
+                FeaturizerOutputKind.SampledLatent => b.AddNode("Add", [nodes.Mu, b.AddNode("Mul", [nodes.Sigma, b.AddNode("RandomNormalLike", [nodes.Mu], "epsilon")], "sigma_epsilon")], "z"),
                 _ => throw new ArgumentOutOfRangeException(nameof(outputs), output.Kind, null),
             };
             // ML.NET's OnnxTransformer feeds one row at a time and turns each output's declared shape into the
@@ -72,10 +76,11 @@ internal static class FeaturizerGraph
                 _ => [k],
             };
             if (badRow != null)
-                tensor = builder.MarkInvalidRows(tensor, badRow, output.Kind);
-            builder.Node("Reshape", [tensor, builder.Int64s("row_shape", dims)], output.Name);
-            graph.Output.Add(Builder.Float(output.Name, dims));
+                tensor = MarkInvalidRows(b, tensor, badRow, output.Kind, ranks.GetValueOrDefault(nodes.Reconstruction, 4));
+            b.AddOutput(output.Name, dims.Select(d => (long?)d).ToArray());
+            b.AddNode("Reshape", [tensor, b.AddInitializer("row_shape", dims, dims.Length)], output.Name);
         }
+        b.CheckComplete();
 
         SetMetadata(proto, OptionsKey, optionsJson);
         if (mappingJson != null)
@@ -86,43 +91,28 @@ internal static class FeaturizerGraph
         return proto;
     }
 
-    /// <summary>μ, log σ², σ, KL as [N, k] / [N, 1] tensors, from the contract outputs or a foreign mapping.</summary>
-    private static (string Mu, string LogVar, string Sigma, string Kl) LatentTensors(Builder b, VaeModelLayout layout)
+    /// <summary>
+    /// InvalidPixelHandling.MaximalError in ONNX: NaN/Inf pixels are zeroed before the model sees them,
+    /// and an [N] bool tensor marks the rows that had any.
+    /// </summary>
+    private static string SanitizedInput(OnnxGraphBuilder b, string feed, string modelInput)
     {
-        var mapping = layout.Mapping;
-        if (mapping == null)
-        {
-            string flatMu = b.Node("Flatten", [Prefix + VaeContract.Mu], attributes: [Builder.Int("axis", 1)]);
-            string flatLogVar = b.Node("Flatten", [Prefix + VaeContract.LogVar], attributes: [Builder.Int("axis", 1)]);
-            string flatSigma = b.Node("Flatten", [Prefix + VaeContract.Sigma], attributes: [Builder.Int("axis", 1)]);
-            string klColumn = b.Column(Prefix + VaeContract.Kl);
-            return (flatMu, flatLogVar, flatSigma, klColumn);
-        }
-        int k = layout.LatentDim;
-        string mu, logVar;
-        if (mapping.MomentsOutput is { } moments)
-        {
-            string flat = b.Node("Flatten", [Prefix + moments], attributes: [Builder.Int("axis", 1)]);
-            mu = b.Node("Slice", [flat, b.Int64s("mu_start", [0]), b.Int64s("mu_end", [k]), b.Int64s("axis1", [1])]);
-            logVar = b.Node("Slice", [flat, b.Int64s("logvar_start", [k]), b.Int64s("logvar_end", [2L * k]), b.Int64s("axis1b", [1])]);
-        }
-        else
-        {
-            mu = b.Node("Flatten", [Prefix + mapping.MuOutput], attributes: [Builder.Int("axis", 1)]);
-            string spread = b.Node("Flatten", [Prefix + mapping.SpreadOutput], attributes: [Builder.Int("axis", 1)]);
-            logVar = mapping.SpreadKind switch
-            {
-                VaeSpreadKind.LogVar => spread,
-                VaeSpreadKind.LogSigma => b.Node("Mul", [spread, b.Float("two", 2f)]),
-                _ => b.Node("Mul", [b.Node("Log", [spread]), b.Float("two", 2f)]),
-            };
-        }
-        string sigma = b.Node("Exp", [b.Node("Mul", [logVar, b.Float("half", 0.5f)])]);
-        // KL = ½ Σ (μ² + σ² − log σ² − 1); the row sum is a MatMul with ones (opset-independent, unlike ReduceSum).
-        string terms = b.Node("Sub", [b.Node("Sub", [b.Node("Add", [b.Node("Mul", [mu, mu]), b.Node("Exp", [logVar])]), logVar]), b.Float("one", 1f)]);
-        string rowSum = b.Node("MatMul", [terms, b.Floats("ones", [k, 1], Enumerable.Repeat(1f, k).ToArray())]);
-        string kl = b.Node("Mul", [rowSum, b.Float("half_kl", 0.5f)]);
-        return (mu, logVar, sigma, kl);
+        string bad = b.AddNode("Or", [b.AddNode("IsNaN", [feed], "is_nan"), b.AddNode("IsInf", [feed], "is_inf")], "bad_pixel");
+        b.AddNode("Where", [bad, b.AddScalar("zero", 0f), feed], modelInput);
+        string badFloat = VaeFormulas.Flatten(b, b.AddNode("Cast", [bad], "bad_pixel_float", OnnxAttribute.Int("to", (int)TensorProto.Types.DataType.Float)), "bad_pixel_flat");
+        return b.AddNode("Greater", [VaeFormulas.RowSum(b, badFloat, "bad_pixel_count"), b.AddScalar("zero_count", 0f)], "bad_row");
+    }
+
+    /// <summary>Rows with invalid pixels: scores float.MaxValue, features NaN (as the in-process transformer).</summary>
+    private static string MarkInvalidRows(OnnxGraphBuilder b, string tensor, string badRow, FeaturizerOutputKind kind, int reconstructionRank)
+    {
+        if (kind is FeaturizerOutputKind.ReconstructionError or FeaturizerOutputKind.ReconstructionDivergence or FeaturizerOutputKind.Kl)
+            return b.AddNode("Where", [badRow, b.AddScalar("max", float.MaxValue), tensor], "marked_score");
+        long[] maskShape = kind == FeaturizerOutputKind.Reconstruction
+            ? [-1, .. Enumerable.Repeat(1L, Math.Max(1, reconstructionRank - 1))]
+            : [-1, 1];
+        string mask = b.AddNode("Reshape", [badRow, b.AddInitializer("mask_shape", maskShape, maskShape.Length)], "bad_row_mask");
+        return b.AddNode("Where", [mask, b.AddScalar("nan", float.NaN), tensor], "marked_feature");
     }
 
     /// <summary>Undoes <see cref="Build"/>: the model's own graph, names and metadata.</summary>
@@ -172,115 +162,5 @@ internal static class FeaturizerGraph
         foreach (var info in graph.Input) info.Name = R(info.Name);
         foreach (var info in graph.Output) info.Name = R(info.Name);
         foreach (var info in graph.ValueInfo) info.Name = R(info.Name);
-    }
-
-    /// <summary>Appends nodes and constants named featurizer/… to a graph.</summary>
-    private sealed class Builder(GraphProto graph)
-    {
-        private int _count;
-
-        public string Node(string op, string[] inputs, string? output = null, AttributeProto[]? attributes = null)
-        {
-            string name = $"{Own}{op}_{_count++}";
-            var node = new NodeProto { OpType = op, Name = name };
-            node.Input.AddRange(inputs);
-            node.Output.Add(output ?? name);
-            if (attributes != null)
-                node.Attribute.AddRange(attributes);
-            graph.Node.Add(node);
-            return output ?? name;
-        }
-
-        public string Int64s(string name, long[] values)
-        {
-            var tensor = new TensorProto { Name = $"{Own}{name}_{_count++}", DataType = (int)TensorProto.Types.DataType.Int64 };
-            tensor.Dims.Add(values.Length);
-            tensor.Int64Data.AddRange(values);
-            graph.Initializer.Add(tensor);
-            return tensor.Name;
-        }
-
-        public string Float(string name, float value) => Floats(name, [], [value]);
-
-        /// <summary>A per-row scalar [N] as a column [N, 1].</summary>
-        public string Column(string tensor) => Node("Reshape", [tensor, Int64s("column", [-1, 1])]);
-
-        public string Floats(string name, long[] dims, float[] values)
-        {
-            var tensor = new TensorProto { Name = $"{Own}{name}_{_count++}", DataType = (int)TensorProto.Types.DataType.Float };
-            tensor.Dims.AddRange(dims);
-            tensor.FloatData.AddRange(values);
-            graph.Initializer.Add(tensor);
-            return tensor.Name;
-        }
-
-        /// <summary>
-        /// The reconstruction divergence [N, 1] as <see cref="ReconstructionFloor"/> computes it: error − Σ H(x)
-        /// (Bernoulli, entropy of the pixels the model saw) or error − D·(log σ + ½ log 2π) (Gaussian), at least 0.
-        /// </summary>
-        public string Divergence(string error, string modelInput, VaeModel model)
-        {
-            var floor = model.ReconstructionFloor;
-            string errorColumn = Column(error);
-            string floorColumn;
-            if (floor.Likelihood == VaeLikelihood.Gaussian)
-            {
-                floorColumn = Float("gaussian_floor", (float)floor.Constant);
-            }
-            else
-            {
-                // H(x) = −(x·log max(x, ε) + (1 − x)·log max(1 − x, ε)), summed over the row by a MatMul with ones.
-                string x = Node("Flatten", [modelInput], attributes: [Int("axis", 1)]);
-                string epsilon = Float("epsilon", ReconstructionFloor.Epsilon);
-                string oneMinusX = Node("Sub", [Float("one_pixel", 1f), x]);
-                string xLogX = Node("Mul", [x, Node("Log", [Node("Max", [x, epsilon])])]);
-                string yLogY = Node("Mul", [oneMinusX, Node("Log", [Node("Max", [oneMinusX, epsilon])])]);
-                string negativeEntropy = Node("Add", [xLogX, yLogY]);
-                int p = model.PixelCount;
-                // error + Σ(x log x + (1−x) log(1−x)) = error − Σ H(x)
-                floorColumn = Node("Neg", [Node("MatMul", [negativeEntropy, Floats("ones_entropy", [p, 1], Enumerable.Repeat(1f, p).ToArray())])]);
-            }
-            return Node("Max", [Node("Sub", [errorColumn, floorColumn]), Float("zero_divergence", 0f)]);
-        }
-
-        /// <summary>
-        /// InvalidPixelHandling.MaximalError in ONNX: NaN/Inf pixels are zeroed before the model sees them,
-        /// and a [N, 1] bool tensor marks the rows that had any.
-        /// </summary>
-        public string SanitizedInput(string feed, string modelInput, int pixelCount)
-        {
-            string bad = Node("Or", [Node("IsNaN", [feed]), Node("IsInf", [feed])]);
-            Node("Where", [bad, Float("zero", 0f), feed], modelInput);
-            string badFloat = Node("Flatten", [Node("Cast", [bad], attributes: [Int("to", (int)TensorProto.Types.DataType.Float)])],
-                attributes: [Int("axis", 1)]);
-            string count = Node("MatMul", [badFloat, Floats("ones_pixels", [pixelCount, 1], Enumerable.Repeat(1f, pixelCount).ToArray())]);
-            return Node("Greater", [count, Float("zero_count", 0f)]);
-        }
-
-        /// <summary>Rows with invalid pixels: scores float.MaxValue, features NaN (as the in-process transformer).</summary>
-        public string MarkInvalidRows(string tensor, string badRow, FeaturizerOutputKind kind)
-        {
-            if (kind is FeaturizerOutputKind.ReconstructionError or FeaturizerOutputKind.ReconstructionDivergence or FeaturizerOutputKind.Kl)
-                return Node("Where", [badRow, Float("max", float.MaxValue), tensor]);
-            string mask = kind == FeaturizerOutputKind.Reconstruction
-                ? Node("Reshape", [badRow, Int64s("image_mask", [-1, 1, 1, 1])])
-                : badRow;
-            return Node("Where", [mask, Float("nan", float.NaN), tensor]);
-        }
-
-        public static AttributeProto Int(string name, long value) =>
-            new() { Name = name, I = value, Type = AttributeProto.Types.AttributeType.Int };
-
-        public static ValueInfoProto Float(string name, long[] dims)
-        {
-            var shape = new TensorShapeProto();
-            foreach (long d in dims)
-                shape.Dim.Add(d < 0 ? new TensorShapeProto.Types.Dimension { DimParam = "N" } : new TensorShapeProto.Types.Dimension { DimValue = d });
-            return new ValueInfoProto
-            {
-                Name = name,
-                Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float, Shape = shape } },
-            };
-        }
     }
 }
