@@ -2,7 +2,7 @@ namespace Vae.MLNet;
 
 /// <summary>
 /// The VAE ONNX contract (version 1): the tensor names and metadata keys that every model written by
-/// Vae.Training carries, and that <c>VaeModel</c> reads. See DESIGN.md, "The VAE ONNX contract".
+/// Vae.Training carries, and that <c>VaeModel</c> reads. See docs/contract.md.
 /// </summary>
 public static class VaeContract
 {
