@@ -17,20 +17,30 @@ public static class DownstreamTasks
     /// <summary>Multiclass result: test accuracy and the seconds the classifier took to train.</summary>
     public sealed record Classification(double Accuracy, double TrainSeconds);
 
-    /// <summary>Clustering result: <see cref="SeededKMeans"/>'s NMI per seed.</summary>
+    /// <summary>What the JSON's NMI fields are: the field names predate the second one, so each is named here.</summary>
+    public const string NmiNormalisation =
+        "…_nmi…: NMI (arithmetic mean), I(classes; clusters) / ((H(classes) + H(clusters)) / 2), scikit-learn's default; " +
+        "…_nmi_class_entropy…: NMI (class entropy, ML.NET), I / H(classes), ML.NET's ClusteringMetrics.NormalizedMutualInformation";
+
+    /// <summary>Clustering result: <see cref="SeededKMeans"/>'s two NMIs per seed.</summary>
     public sealed record Clustering(SeededKMeans KMeans)
     {
-        /// <summary>For the progress log: the mean with the number of seeds and the range.</summary>
-        public string Describe() => $"KMeans NMI {KMeans.Nmi:F4} (mean of {KMeans.Seeds.Count} seeds, {KMeans.MinNmi:F4}–{KMeans.MaxNmi:F4})";
+        /// <summary>For the progress log: the means with the number of seeds and the range.</summary>
+        public string Describe() =>
+            $"KMeans NMI (arithmetic mean) {KMeans.Nmi:F4} (mean of {KMeans.Seeds.Count} seeds, {KMeans.MinNmi:F4}–{KMeans.MaxNmi:F4}), " +
+            $"NMI (class entropy, ML.NET) {KMeans.ClassEntropyNmi:F4}";
 
         /// <summary>The report's JSON fields, NMI names prefixed with <paramref name="prefix"/> ("mu_" or "" for raw pixels).</summary>
         public IEnumerable<KeyValuePair<string, object?>> JsonFields(string prefix) =>
         [
             new("kmeans_seeds", KMeans.Seeds),
+            new("nmi_normalisation", NmiNormalisation),
             new(prefix + "kmeans_nmi", Math.Round(KMeans.Nmi, 4)),
             new(prefix + "kmeans_nmi_min", Math.Round(KMeans.MinNmi, 4)),
             new(prefix + "kmeans_nmi_max", Math.Round(KMeans.MaxNmi, 4)),
             new(prefix + "kmeans_nmi_per_seed", KMeans.NmiPerSeed.Select(v => Math.Round(v, 4)).ToArray()),
+            new(prefix + "kmeans_nmi_class_entropy", Math.Round(KMeans.ClassEntropyNmi, 4)),
+            new(prefix + "kmeans_nmi_class_entropy_per_seed", KMeans.ClassEntropyNmiPerSeed.Select(v => Math.Round(v, 4)).ToArray()),
         ];
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using TorchSharp;
+using Vae.Benchmarks.OneClass;
 using Vae.Benchmarks.Shared;
 using Vae.MLNet;
 using Vae.Training.Data;
@@ -8,7 +9,7 @@ using Vae.Training;
 namespace Vae.Benchmarks.Report;
 
 /// <summary>
-/// <c>--one-class</c>: the anomaly branch's <see cref="OneClassBenchmark"/> on the full Fashion-MNIST — per
+/// <c>--one-class</c>: <see cref="OneClassBenchmark"/> on the full Fashion-MNIST — per
 /// class, a VAE (conv by default, --one-class-model) trained with <see cref="VaeTrainer"/> for N epochs on that class's 6,000 training images;
 /// mean AUROC over the ten classes for every score kind and the RandomizedPca baseline.
 /// </summary>

@@ -58,7 +58,7 @@ internal static class AnomalyStep
         var metrics = ml.AnomalyDetection.Evaluate(scored, labelColumnName: DemoDataView.IsAnomaly, scoreColumnName: Score);
         var scores = scored.GetColumn<float>(Score).ToArray();
         var labels = scored.GetColumn<float>(DemoDataView.IsAnomaly).Select(l => l > 0).ToArray();
-        var (fpr, tpr, _) = RocCurve.Compute(scores, labels);
+        var (fpr, tpr) = RocCurve.Compute(scores, labels);
         return new AnomalyResult(name, metrics.AreaUnderRocCurve, metrics.DetectionRateAtFalsePositiveCount, fpr, tpr, seconds);
     }
 

@@ -12,16 +12,13 @@ internal static class DemoFigures
 {
     public const string LatentScatter = "latent-pca.png", Roc = "roc.png", AnomalyHeatmap = "anomaly-heatmap.png";
 
-    /// <summary>The first two principal components of μ (test images), coloured by class.</summary>
-    public static string WriteLatentScatter(string directory, float[][] mu, ImageSet test, int maxPoints)
+    /// <summary>The first two principal components of μ (test images, ML.NET's PCA), coloured by class.</summary>
+    public static string WriteLatentScatter(string directory, float[][] mu, ImageSet test, int maxPoints, int seed)
     {
         int n = Math.Min(maxPoints, mu.Length);
-        var rows = mu.Take(n).ToArray();
-        var pca = PrincipalComponents.Fit(rows);
-        var points = rows.Select(r => pca.Project(r)).ToArray();
-        double total = pca.Variances.Sum();
-        string Axis(int c) => string.Create(CultureInfo.InvariantCulture, $"PC {c + 1} ({100 * pca.Variances[c] / total:F0}% of μ's variance)");
-        return LatentScatterPlot.Save(Path.Combine(directory, LatentScatter), points.Select(p => p[0]).ToArray(), points.Select(p => p[1]).ToArray(),
+        var projection = LatentProjection.Fit(mu.Take(n).ToArray(), seed);
+        string Axis(int c) => string.Create(CultureInfo.InvariantCulture, $"PC {c + 1} ({100 * projection.VarianceShare[c]:F0}% of μ's variance)");
+        return LatentScatterPlot.Save(Path.Combine(directory, LatentScatter), projection.X, projection.Y,
             test.Labels.Take(n).ToArray(), test.ClassNames, $"Latent means μ of {n} test images, first two principal components", Axis(0), Axis(1));
     }
 

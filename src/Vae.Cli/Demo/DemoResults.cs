@@ -14,12 +14,12 @@ public sealed record DemoVae(string VaeModelPath, string DecoderModelPath, int E
 public sealed record ClassifierResult(string Features, int FeatureCount, double MicroAccuracy, double MacroAccuracy, double TrainSeconds);
 
 /// <summary>
-/// One clustering: which features and the NMI of its clusters against the true classes, over KMeans seeds;
+/// One clustering: which features and the NMIs of its clusters against the true classes, over KMeans seeds;
 /// <paramref name="Umap"/> and <paramref name="EmbedSeconds"/> describe the UMAP embedding KMeans ran on, if any.
 /// </summary>
 public sealed record ClusteringResult(string Features, int FeatureCount, SeededKMeans KMeans, UmapOptions? Umap = null, double? EmbedSeconds = null)
 {
-    /// <summary>Mean NMI over the KMeans seeds.</summary>
+    /// <summary>Mean NMI (arithmetic mean of the entropies) over the KMeans seeds.</summary>
     public double Nmi => KMeans.Nmi;
 }
 

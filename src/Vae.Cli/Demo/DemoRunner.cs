@@ -46,7 +46,7 @@ public sealed class DemoRunner
 
         Step("2. ML.NET featurizer: images → μ, σ");
         var features = Status("featurizing with vae.onnx", () => FeaturizeStep.Run(ml, vae.VaeModelPath, trainView, testView));
-        figures["latent"] = DemoFigures.WriteLatentScatter(figureDir, features.TestMu, data.Test, options.ScatterPoints);
+        figures["latent"] = DemoFigures.WriteLatentScatter(figureDir, features.TestMu, data.Test, options.ScatterPoints, options.Seed);
 
         Step("3. Classification: μ vs raw pixels");
         var classifiers = Status("LbfgsMaximumEntropy", () => new[]

@@ -2,7 +2,9 @@ namespace Vae.Cli.Demo;
 
 /// <summary>
 /// Normalized mutual information between two labelings, with the arithmetic-mean normalisation that
-/// scikit-learn uses by default: NMI = I(U; V) / ((H(U) + H(V)) / 2), natural logarithms.
+/// scikit-learn uses by default: NMI = I(U; V) / ((H(U) + H(V)) / 2), natural logarithms. Reported as
+/// "NMI (arithmetic mean)", beside ML.NET's <c>ClusteringMetrics.NormalizedMutualInformation</c>, which divides
+/// by the class entropy H(U) alone (ClusteringEvaluator's <c>Counters.Nmi</c>).
 /// </summary>
 public static class NormalizedMutualInformation
 {

@@ -1,13 +1,14 @@
 namespace Vae.Cli.Demo;
 
 /// <summary>
-/// The ROC curve of scores against binary labels (higher score = more likely positive): one point per
-/// distinct threshold, tied scores moving together, area by the trapezoid rule.
+/// The ROC curve of scores against binary labels (higher score = more likely positive), for plotting: one
+/// point per distinct threshold, tied scores moving together. AUROC itself comes from ML.NET's
+/// <c>AnomalyDetection.Evaluate</c>; the area under these points (trapezoid rule) equals it.
 /// </summary>
 public static class RocCurve
 {
-    /// <summary>False and true positive rates from (0, 0) to (1, 1), and the area under the curve.</summary>
-    public static (double[] FalsePositiveRate, double[] TruePositiveRate, double Auc) Compute(IReadOnlyList<float> scores, IReadOnlyList<bool> positive)
+    /// <summary>False and true positive rates from (0, 0) to (1, 1).</summary>
+    public static (double[] FalsePositiveRate, double[] TruePositiveRate) Compute(IReadOnlyList<float> scores, IReadOnlyList<bool> positive)
     {
         ArgumentNullException.ThrowIfNull(scores);
         ArgumentNullException.ThrowIfNull(positive);
@@ -30,8 +31,6 @@ public static class RocCurve
             fpr.Add((double)fp / negatives);
             tpr.Add((double)tp / positives);
         }
-        double auc = 0;
-        for (int i = 1; i < fpr.Count; i++) auc += (fpr[i] - fpr[i - 1]) * (tpr[i] + tpr[i - 1]) / 2;
-        return (fpr.ToArray(), tpr.ToArray(), auc);
+        return (fpr.ToArray(), tpr.ToArray());
     }
 }

@@ -42,7 +42,7 @@ internal static class ErrorHeatmap
         return data.ToArray();
     }
 
-    /// <summary>Black → red → yellow → white.</summary>
+    /// <summary>Black → red → yellow → white: the project's one heat colour map (the training figures' heat rows use it too).</summary>
     internal static (double R, double G, double B) Hot(double t) =>
         (Math.Clamp(3 * t, 0, 1), Math.Clamp(3 * t - 1, 0, 1), Math.Clamp(3 * t - 2, 0, 1));
 

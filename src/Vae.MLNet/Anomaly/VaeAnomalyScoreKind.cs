@@ -56,7 +56,7 @@ public enum VaeAnomalyScoreKind
     /// nearest codes of the fitting data, after whitening all codes by their shrunk covariance (a
     /// Mahalanobis k-nearest-neighbour distance). Where <see cref="Mahalanobis"/> and <see cref="Combined"/>
     /// fit one Gaussian, this follows normal data whose codes form several clusters (a class of several
-    /// shapes); it is the strongest kind on the one-class Fashion-MNIST benchmark (see <see cref="OneClassBenchmark"/>).
+    /// shapes); it is the strongest kind on the one-class Fashion-MNIST benchmark (benchmarks/Vae.Benchmarks, <c>--one-class</c>).
     /// Use it for semantic (one-class, novelty) detection with clean fitting data. The fitting codes (up to
     /// <see cref="VaeAnomalyDetectorOptions.MaxNeighborReferences"/>) are stored in the model, and the
     /// threshold is calibrated on leave-one-out scores of the fitting rows (each left out of its own

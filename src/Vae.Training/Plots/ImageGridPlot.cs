@@ -1,6 +1,6 @@
 using System.Globalization;
-using OxyPlot;
 using SkiaSharp;
+using Vae.MLNet;
 
 namespace Vae.Training.Plots;
 
@@ -9,7 +9,7 @@ public enum CellColoring
 {
     /// <summary>Pixels in [0, 1]: grayscale (1 channel) or RGB (3 channels).</summary>
     Pixels,
-    /// <summary>Non-negative values (e.g. per-pixel reconstruction error) scaled by the row's maximum onto a heat colormap.</summary>
+    /// <summary>Non-negative values (e.g. per-pixel reconstruction error) scaled by the row's maximum onto the heat colour map (black → red → yellow → white).</summary>
     Heat,
 }
 
@@ -68,7 +68,9 @@ public static class ImageGridPlot
         return PngFile.Write(path, data.ToArray());
     }
 
-    private static readonly SKColor[] HeatColors = OxyPalettes.Inferno(256).Colors.Select(c => new SKColor(c.R, c.G, c.B)).ToArray();
+    // The product's colour map (Vae.MLNet's error heatmap), so a figure and a saved heatmap read alike.
+    private static readonly SKColor[] HeatColors = Enumerable.Range(0, 256).Select(i => ErrorHeatmap.Hot(i / 255.0))
+        .Select(c => new SKColor(ToByte((float)c.R), ToByte((float)c.G), ToByte((float)c.B))).ToArray();
 
     private static SKBitmap ToBitmap(float[] image, CellColoring coloring, float max, int channels, int height, int width)
     {

@@ -58,7 +58,9 @@ public sealed class DemoEndToEndTests : IDisposable
             Assert.Equal(3, c.KMeans.NmiPerSeed.Count);
             Assert.All(c.KMeans.NmiPerSeed, v => Assert.InRange(v, 0.0, 1.0));
             Assert.Equal(c.KMeans.NmiPerSeed.Average(), c.Nmi, 12);
-            string row = FormattableString.Invariant($"| {c.Nmi:F4} | {c.KMeans.MinNmi:F4} – {c.KMeans.MaxNmi:F4} |");
+            Assert.Equal(3, c.KMeans.ClassEntropyNmiPerSeed.Count);
+            Assert.All(c.KMeans.ClassEntropyNmiPerSeed, v => Assert.InRange(v, 0.0, 1.0));
+            string row = FormattableString.Invariant($"| {c.Nmi:F4} | {c.KMeans.MinNmi:F4} – {c.KMeans.MaxNmi:F4} | {c.KMeans.ClassEntropyNmi:F4} |");
             Assert.Contains(row, markdown, StringComparison.Ordinal);
         }
         Assert.Contains("KMeans runs with seeds 0, 1, 2,", markdown, StringComparison.Ordinal);
@@ -88,5 +90,16 @@ public sealed class DemoEndToEndTests : IDisposable
         foreach (var model in new[] { "model/vae.onnx", "model/decoder.onnx", "anomaly-model/vae.onnx" })
             Assert.True(File.Exists(Path.Combine(_dir, model)), $"{model} missing");
         Assert.Contains("VAE demo summary", output.ToString(), StringComparison.Ordinal);
+        // Every NMI in the summary is named by its normalisation, none as plain "NMI" (wide, so no row wraps).
+        var summary = new StringWriter();
+        var wide = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(summary), Ansi = AnsiSupport.No, Interactive = InteractionSupport.No });
+        wide.Profile.Width = 240;
+        wide.Write(ReportWriter.SummaryTable(report));
+        foreach (var c in report.Clusterings)
+        {
+            Assert.Contains($"NMI (arithmetic mean), {c.Features} (mean of 3 KMeans)", summary.ToString(), StringComparison.Ordinal);
+            Assert.Contains($"NMI (class entropy, ML.NET), {c.Features} (mean of 3 KMeans)", summary.ToString(), StringComparison.Ordinal);
+        }
+        Assert.DoesNotContain("NMI,", summary.ToString(), StringComparison.Ordinal);
     }
 }

@@ -59,6 +59,34 @@ public class SeededKMeansTests
     }
 
     [Fact]
+    public void ML_NET_NMI_is_the_mutual_information_over_the_class_entropy_of_the_same_clusters()
+    {
+        var train = Blobs(200, 4, 3);
+        var test = Blobs(100, 4, 4);
+        var result = SeededKMeans.Fit(train, test, "Features", "Label", [1, 2], clusters: 6);
+        var truth = test.GetColumn<int>("Label").ToArray();
+        for (int s = 0; s < result.Seeds.Count; s++)
+        {
+            // The same fit by hand (MLContext(seed) makes it the same clusters), then I / H(classes).
+            var ml = new MLContext(result.Seeds[s]);
+            var predicted = ml.Clustering.Trainers.KMeans("Features", numberOfClusters: 6).Fit(train).Transform(test)
+                .GetColumn<uint>("PredictedLabel").Select(c => (int)c).ToArray();
+            double n = truth.Length, mutual = 0;
+            foreach (var cell in truth.Zip(predicted).GroupBy(p => p))
+            {
+                double joint = cell.Count(), classes = truth.Count(t => t == cell.Key.First), clusters = predicted.Count(c => c == cell.Key.Second);
+                mutual += joint / n * Math.Log(joint * n / (classes * clusters));
+            }
+            double classEntropy = -truth.GroupBy(t => t).Sum(g => g.Count() / n * Math.Log(g.Count() / n));
+            Assert.Equal(mutual / classEntropy, result.ClassEntropyNmiPerSeed[s], 9);
+            Assert.Equal(NormalizedMutualInformation.Compute(truth, predicted), result.NmiPerSeed[s], 12);
+        }
+        Assert.Equal(result.ClassEntropyNmiPerSeed.Average(), result.ClassEntropyNmi, 12);
+        // k = 6 > 3 classes: the clusters' entropy exceeds the classes', so dividing by H(classes) alone gives more.
+        Assert.True(result.ClassEntropyNmi > result.Nmi);
+    }
+
+    [Fact]
     public void No_seeds_is_refused()
     {
         var data = Blobs(10, 0.5, 1);

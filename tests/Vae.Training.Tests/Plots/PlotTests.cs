@@ -51,6 +51,23 @@ public sealed class PlotTests : IDisposable
     }
 
     [Fact]
+    public void Heat_rows_use_the_error_heatmap_colour_map()
+    {
+        // Black → red → yellow → white: a third of the row's maximum is pure red (a perceptual map such as
+        // Inferno would draw it purple), so the left half of the cell is red.
+        var image = new float[28 * 28];
+        for (int y = 0; y < 28; y++)
+            for (int x = 0; x < 14; x++)
+                image[y * 28 + x] = 1 / 3f;
+        image[^1] = 1f; // the row's maximum
+        var rows = new[] { new ImageGridRow("error", new[] { image }, CellColoring.Heat) };
+        using var png = PngAssert.Valid(ImageGridPlot.Save(Path.Combine(_dir, "heat.png"), "heat grid", 1, 28, 28, rows));
+        int red = png.Pixels.Count(c => c == new SKColor(255, 0, 0));
+        // The 56-pixel cell scales 2×: 14×28 image pixels → 28×56; the colour bar may add a row of red or two.
+        Assert.InRange(red, 28 * 56, 28 * 56 + 2 * 12);
+    }
+
+    [Fact]
     public void Image_grid_draws_rgb_channels_in_order_and_keeps_wide_images_wide()
     {
         const int h = 10, w = 20, plane = h * w;

@@ -1,8 +1,8 @@
 using Microsoft.ML;
-using Vae.MLNet;
+using Vae.Benchmarks.OneClass;
 using Vae.MLNet.Tests.Support;
 
-namespace Vae.MLNet.Tests.Anomaly;
+namespace Vae.Benchmarks.Tests.OneClass;
 
 public sealed class OneClassBenchmarkTests
 {
