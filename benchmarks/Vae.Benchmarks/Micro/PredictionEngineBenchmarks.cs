@@ -2,7 +2,7 @@ using BenchmarkDotNet.Attributes;
 using Microsoft.ML;
 using Vae.Benchmarks.Shared;
 
-namespace Vae.Benchmarks.Benchmarks;
+namespace Vae.Benchmarks.Micro;
 
 /// <summary>Single-row PredictionEngine latency: stock ApplyOnnxModel (baseline) vs our VaeFeaturize, one ORT thread each.</summary>
 public class PredictionEngineBenchmarks

@@ -3,7 +3,7 @@ using Microsoft.ML;
 using Vae.Benchmarks.Baselines;
 using Vae.Benchmarks.Shared;
 
-namespace Vae.Benchmarks.Benchmarks;
+namespace Vae.Benchmarks.Micro;
 
 /// <summary>
 /// μ of the 10,000 embedded Fashion-MNIST test images: raw ONNX Runtime on preloaded batches of 256

@@ -7,7 +7,7 @@ using Vae.Training.Models;
 using Vae.Training;
 using static TorchSharp.torch;
 
-namespace Vae.Benchmarks.Benchmarks;
+namespace Vae.Benchmarks.Micro;
 
 /// <summary>
 /// Ten optimisation steps (MLP 784-400-20, batch 128, Bernoulli, 2 torch threads): the plain TorchSharp
