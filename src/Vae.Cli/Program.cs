@@ -1,7 +1,7 @@
 namespace Vae.Cli;
 
 /// <summary>Entry point of the <c>vae</c> command-line tool.</summary>
-public static class Program
+internal static class Program
 {
     /// <summary>Runs the CLI.</summary>
     public static int Main(string[] args) => VaeCommandLine.Run(args);

@@ -9,7 +9,7 @@ using Vae.Cli.Demo;
 namespace Vae.Benchmarks.Report;
 
 /// <summary>What a feature column is worth downstream: the same ML.NET trainers on μ and on raw pixels.</summary>
-public static class DownstreamTasks
+internal static class DownstreamTasks
 {
     private const string LabelKey = "LabelKey";
     private const string Features = "Features";

@@ -9,7 +9,7 @@ namespace Vae.Benchmarks.Report;
 /// transformer vs raw ONNX Runtime on preloaded batches vs stock ApplyOnnxModel, same ONNX file, same ORT
 /// thread settings; both ML.NET sides are consumed by a cursor reading the μ column.
 /// </summary>
-public static class FeaturizationThroughput
+internal static class FeaturizationThroughput
 {
     /// <summary>Checks all three give the same μ, then times them interleaved.</summary>
     public static object Measure(ReportOptions o, string modelName, string onnxPath)

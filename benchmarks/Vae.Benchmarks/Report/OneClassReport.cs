@@ -13,7 +13,7 @@ namespace Vae.Benchmarks.Report;
 /// class, a VAE (conv by default, --one-class-model) trained with <see cref="VaeTrainer"/> for N epochs on that class's 6,000 training images;
 /// mean AUROC over the ten classes for every score kind and the RandomizedPca baseline.
 /// </summary>
-public static class OneClassReport
+internal static class OneClassReport
 {
     /// <summary>Runs the benchmark, or says why it was skipped.</summary>
     public static object Measure(ReportOptions o, string modelDirectory, Action<string> progress)

@@ -14,7 +14,7 @@ namespace Vae.Benchmarks.Report;
 /// little-endian float32 files for the fitting images, the held-out validation images (all classes: c is
 /// normal, the rest anomalous) and the test set. A score is chosen on "val" and only then reported on "test".
 /// </summary>
-public static class OneClassValidationDump
+internal static class OneClassValidationDump
 {
     private const VaeOutputKinds Outputs = VaeOutputKinds.Mu | VaeOutputKinds.LogVar | VaeOutputKinds.ReconstructionError
         | VaeOutputKinds.ReconstructionDivergence | VaeOutputKinds.Kl;

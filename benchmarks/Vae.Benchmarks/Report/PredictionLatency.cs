@@ -8,7 +8,7 @@ namespace Vae.Benchmarks.Report;
 /// Measurement 2b: single-row PredictionEngine latency, ours vs stock ApplyOnnxModel, same ONNX file and
 /// thread settings, cycling through distinct test images.
 /// </summary>
-public static class PredictionLatency
+internal static class PredictionLatency
 {
     /// <summary>Checks both engines give raw ORT's μ, then times blocks of calls interleaved.</summary>
     public static object Measure(ReportOptions o, string modelName, string onnxPath)

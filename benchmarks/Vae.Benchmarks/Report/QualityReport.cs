@@ -15,7 +15,7 @@ namespace Vae.Benchmarks.Report;
 /// compare μ with raw pixels for L-BFGS maximum entropy (accuracy, training time) and KMeans k = 10 (NMI, arithmetic
 /// mean and ML.NET's class-entropy one: <see cref="DownstreamTasks.NmiNormalisation"/>), the latter also on a UMAP embedding of μ.
 /// </summary>
-public static class QualityReport
+internal static class QualityReport
 {
     /// <summary>Runs the quality measurements, or says why they were skipped.</summary>
     public static object Measure(ReportOptions o, string modelDirectory, Action<string> progress)

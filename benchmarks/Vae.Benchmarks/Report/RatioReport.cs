@@ -8,7 +8,7 @@ namespace Vae.Benchmarks.Report;
 /// The <c>--report</c> mode: runs every measurement in this one process (each ratio against a baseline
 /// timed in the same run, interleaved) and prints ONE JSON object on stdout; progress goes to stderr.
 /// </summary>
-public static class RatioReport
+internal static class RatioReport
 {
     /// <summary>Runs the report; returns the process exit code.</summary>
     public static int Run(IReadOnlyList<string> args)

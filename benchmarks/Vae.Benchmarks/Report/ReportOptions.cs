@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Vae.Benchmarks.Report;
 
 /// <summary>Command-line settings of the <c>--report</c> mode.</summary>
-public sealed record ReportOptions
+internal sealed record ReportOptions
 {
     /// <summary>libtorch intra-op threads for training (the brief: 2).</summary>
     public int TorchThreads { get; init; } = 2;

@@ -13,7 +13,7 @@ namespace Vae.Benchmarks.Report;
 /// <see cref="VaeTrainer.Train"/> over one epoch of N images (what users run: shuffled batches, metrics),
 /// and <see cref="VaeTrainer.TrainStep"/> in a loop — against <see cref="PlainTorchSharpLoop"/> on the same steps.
 /// </summary>
-public static class TrainingThroughput
+internal static class TrainingThroughput
 {
     private const int BatchSize = 128;
     private const double LearningRate = 1e-3;

@@ -11,7 +11,7 @@ namespace Vae.Benchmarks.Report;
 /// ML.NET's class-entropy one; <see cref="DownstreamTasks.NmiNormalisation"/>) is the mean over all fits.
 /// </summary>
 /// <param name="Runs">One <see cref="UmapKMeans"/> per UMAP seed, in seed order.</param>
-public sealed record UmapClustering(IReadOnlyList<UmapKMeans> Runs)
+internal sealed record UmapClustering(IReadOnlyList<UmapKMeans> Runs)
 {
     /// <summary>N2D's settings: <paramref name="neighbors"/> neighbours, minimum distance 0, one dimension per cluster.</summary>
     public static UmapClustering Fit(IDataView train, IDataView test, string featureColumn, IReadOnlyList<int> umapSeeds, IReadOnlyList<int> kmeansSeeds,

@@ -8,7 +8,7 @@ using Vae.Training.Plots;
 namespace Vae.Cli;
 
 /// <summary>What a training run produced: the trainer's result, the exported models (unless cancelled) and the figures.</summary>
-public sealed record TrainingOutcome(TrainResult Result, VaeOnnxFiles? Models, IReadOnlyList<string> Figures);
+internal sealed record TrainingOutcome(TrainResult Result, VaeOnnxFiles? Models, IReadOnlyList<string> Figures);
 
 /// <summary>
 /// Train (or resume) with a progress bar, then export vae.onnx + decoder.onnx and draw the loss,

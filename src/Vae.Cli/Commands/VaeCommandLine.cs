@@ -6,7 +6,7 @@ using Spectre.Console;
 namespace Vae.Cli;
 
 /// <summary>The <c>vae</c> command tree (train, export, eval, sample, interpolate, demo).</summary>
-public static class VaeCommandLine
+internal static class VaeCommandLine
 {
     /// <summary>Exit code of a command that finished.</summary>
     public const int Success = 0;

@@ -7,7 +7,7 @@ namespace Vae.Cli.Demo;
 /// Settings of <c>vae demo</c>. The defaults are the README's run (a few minutes on 2 cores); a test can
 /// shrink everything (2 epochs — the mixture prior is placed after the first — and 800 images) and still exercise every step.
 /// </summary>
-public sealed record DemoOptions
+internal sealed record DemoOptions
 {
     /// <summary>Fraction held out for testing when the data has a single split (8,000 / 2,000 of t10k).</summary>
     public const double TestFraction = 0.2;

@@ -9,7 +9,7 @@ namespace Vae.Cli.Demo;
 /// Runs the demo's steps in order — train and export, featurize, classify, cluster, detect anomalies,
 /// report — showing progress on <see cref="IAnsiConsole"/> and writing everything under the output folder.
 /// </summary>
-public sealed class DemoRunner
+internal sealed class DemoRunner
 {
     private readonly IAnsiConsole _console;
 

@@ -6,7 +6,7 @@ namespace Vae.Cli.Demo;
 /// "NMI (arithmetic mean)", beside ML.NET's <c>ClusteringMetrics.NormalizedMutualInformation</c>, which divides
 /// by the class entropy H(U) alone (ClusteringEvaluator's <c>Counters.Nmi</c>).
 /// </summary>
-public static class NormalizedMutualInformation
+internal static class NormalizedMutualInformation
 {
     /// <summary>
     /// NMI of <paramref name="truth"/> and <paramref name="predicted"/> (any integer labels), in [0, 1].

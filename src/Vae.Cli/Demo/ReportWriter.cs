@@ -6,7 +6,7 @@ using Vae.MLNet.IO;
 namespace Vae.Cli.Demo;
 
 /// <summary>Step 6: report.md (numbers, data, settings, figures) and the console summary table.</summary>
-public static class ReportWriter
+internal static class ReportWriter
 {
     /// <summary>The report's file name under the output folder.</summary>
     public const string FileName = "report.md";

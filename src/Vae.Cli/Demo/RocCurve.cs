@@ -5,7 +5,7 @@ namespace Vae.Cli.Demo;
 /// point per distinct threshold, tied scores moving together. AUROC itself comes from ML.NET's
 /// <c>AnomalyDetection.Evaluate</c>; the area under these points (trapezoid rule) equals it.
 /// </summary>
-public static class RocCurve
+internal static class RocCurve
 {
     /// <summary>False and true positive rates from (0, 0) to (1, 1).</summary>
     public static (double[] FalsePositiveRate, double[] TruePositiveRate) Compute(IReadOnlyList<float> scores, IReadOnlyList<bool> positive)

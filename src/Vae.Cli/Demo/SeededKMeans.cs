@@ -15,7 +15,7 @@ namespace Vae.Cli.Demo;
 /// <param name="NmiPerSeed">NMI (arithmetic mean) of the test clusters against the labels, in seed order.</param>
 /// <param name="TrainSeconds">Mean seconds of one KMeans fit.</param>
 /// <param name="ClassEntropyNmiPerSeed">ML.NET's NMI, I / H(classes), of the same clusters, in seed order.</param>
-public sealed record SeededKMeans(IReadOnlyList<int> Seeds, IReadOnlyList<double> NmiPerSeed, double TrainSeconds,
+internal sealed record SeededKMeans(IReadOnlyList<int> Seeds, IReadOnlyList<double> NmiPerSeed, double TrainSeconds,
     IReadOnlyList<double> ClassEntropyNmiPerSeed)
 {
     // ML.NET's clustering evaluator reads a Single (or key) label; the demo's class is an Int32.

@@ -13,7 +13,7 @@ namespace Vae.Cli.Demo;
 /// <param name="Settings">The settings of the embedding.</param>
 /// <param name="UmapSeconds">Seconds to embed train and test rows, its nearest-neighbour search included.</param>
 /// <param name="NeighborSearchSeconds">Seconds of that search (shared by the embeddings of <see cref="FitEach"/>).</param>
-public sealed record UmapKMeans(SeededKMeans KMeans, UmapOptions Settings, double UmapSeconds, double NeighborSearchSeconds)
+internal sealed record UmapKMeans(SeededKMeans KMeans, UmapOptions Settings, double UmapSeconds, double NeighborSearchSeconds)
 {
     /// <summary>Name of the embedding column KMeans runs on.</summary>
     public const string EmbeddingColumn = "UmapEmbedding";
