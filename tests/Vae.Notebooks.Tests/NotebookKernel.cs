@@ -39,8 +39,11 @@ public sealed class NotebookKernel : IDisposable
 
         if (Directory.Exists(Packages))
             foreach (string stale in Directory.GetFiles(Packages, "Vae.*.nupkg")) File.Delete(stale);
+        // The README's command. Its .nuspec files go to a folder of this run: Vae.Cli.Tests' pack test may pack the same
+        // projects at the same time (dotnet test runs test assemblies in parallel), and both would write obj/Release.
         Pack = ChildProcess.Run(ChildProcess.Dotnet,
-            ["pack", "notebooks/packages.slnf", "-c", "Release", "-o", "artifacts/packages", "-nodeReuse:false", "-p:UseSharedCompilation=false"],
+            ["pack", "notebooks/packages.slnf", "-c", "Release", "-o", "artifacts/packages", "-nodeReuse:false", "-p:UseSharedCompilation=false",
+             $"-p:NuspecOutputPath={Path.Combine(_work, "nuspec")}{Path.DirectorySeparatorChar}"],
             PackTimeout, NotebookPaths.Root);
         ToolRestore = ChildProcess.Run(ChildProcess.Dotnet, ["tool", "restore"], ToolTimeout, NotebookPaths.Root);
         foreach (string package in OurPackages)
@@ -101,9 +104,10 @@ public sealed class NotebookKernel : IDisposable
     /// <summary>
     /// The kernel's package resolver (F#'s DependencyManager) caches each resolution in ~/.packagemanagement/nuget/Cache,
     /// keyed by the <c>#i</c>/<c>#r</c> lines alone, and reuses it while the files it lists exist — a 0.1.0 resolved before
-    /// (by a user's kernel in this clone, or an earlier pack) would be served again. Entries naming our packages go.
+    /// (by a user's kernel in this clone, or an earlier pack) would be served again. Entries naming our packages go
+    /// (with <paramref name="onlyUnder"/>, only those resolved into that folder).
     /// </summary>
-    private static void ForgetCachedResolutions()
+    private static void ForgetCachedResolutions(string? onlyUnder = null)
     {
         string cache = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".packagemanagement", "nuget", "Cache");
         if (!Directory.Exists(cache)) return;
@@ -111,6 +115,7 @@ public sealed class NotebookKernel : IDisposable
         {
             string text = File.ReadAllText(resolution);
             if (!OurPackages.Any(package => text.Contains($"/{package}/", StringComparison.OrdinalIgnoreCase))) continue;
+            if (onlyUnder != null && !text.Contains(onlyUnder, StringComparison.Ordinal)) continue;
             string hash = Path.GetFileName(resolution)[..^".resolvedReferences.paths".Length];
             foreach (string entry in Directory.GetFiles(cache, hash + ".*")) File.Delete(entry);
         }
@@ -118,6 +123,8 @@ public sealed class NotebookKernel : IDisposable
 
     public void Dispose()
     {
+        // A user's kernel in this clone would otherwise reuse our resolutions into the test's packages folder.
+        ForgetCachedResolutions(onlyUnder: NuGetPackages + Path.DirectorySeparatorChar);
         if (Environment.GetEnvironmentVariable("VAE_KEEP_TEST_OUTPUT") != "1") Directory.Delete(_work, recursive: true);
     }
 }
