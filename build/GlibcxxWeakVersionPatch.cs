@@ -3,8 +3,9 @@
 // _ZSt21ios_base_library_initv, a marker symbol GCC 13's <iostream> references and never calls.
 // Marking that one version requirement weak (VER_FLG_WEAK in its Elf64_Vernaux entry) lets the
 // dynamic loader accept a libstdc++ without it. Used by the MSBuild task in Directory.Build.targets
-// (compiled by RoslynCodeTaskFactory) and linked into the tests, so it stays plain C# with no
-// dependencies (the tests define GLIBCXX_PATCH_WITHOUT_MSBUILD to leave the task class out).
+// (compiled by RoslynCodeTaskFactory) and linked into Vae.Training, which patches a copy at run time
+// where no build step can (a notebook kernel), so it stays plain C# with no dependencies (Vae.Training
+// defines GLIBCXX_PATCH_WITHOUT_MSBUILD to leave the task class out). Only the task is public.
 #nullable enable
 using System;
 using System.IO;
@@ -16,9 +17,9 @@ using Microsoft.Build.Utilities;
 
 namespace Vae.Build
 {
-    public enum WeakVersionPatchResult { Patched, AlreadyWeak, VersionNotRequired }
+    internal enum WeakVersionPatchResult { Patched, AlreadyWeak, VersionNotRequired }
 
-    public static class GlibcxxWeakVersionPatch
+    internal static class GlibcxxWeakVersionPatch
     {
         public const string RequiredVersion = "GLIBCXX_3.4.32";
         private const uint ShtGnuVerneed = 0x6ffffffe;

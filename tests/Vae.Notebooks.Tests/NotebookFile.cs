@@ -2,10 +2,10 @@ using System.Text.Json;
 
 namespace Vae.Notebooks.Tests;
 
-/// <summary>Reads the cells of a Jupyter notebook (nbformat 4) as written by .NET Interactive / Polyglot Notebooks.</summary>
+/// <summary>Reads the cells of a Jupyter notebook (nbformat 4), as committed or as written by <c>dotnet repl --output-path</c>.</summary>
 public static class NotebookFile
 {
-    /// <summary>All cells, in order; code cells whose language is not C# are rejected (the runner only speaks C#).</summary>
+    /// <summary>All cells, in order.</summary>
     public static IReadOnlyList<NotebookCell> Read(string path)
     {
         using var doc = JsonDocument.Parse(File.ReadAllText(path));
@@ -14,26 +14,39 @@ public static class NotebookFile
             throw new InvalidDataException($"{path}: not an nbformat 4 notebook (no \"cells\" array).");
 
         var result = new List<NotebookCell>();
-        int index = 0;
         foreach (var cell in cells.EnumerateArray())
         {
             string kind = cell.GetProperty("cell_type").GetString() ?? "";
-            string source = cell.GetProperty("source") switch
-            {
-                { ValueKind: JsonValueKind.Array } lines => string.Concat(lines.EnumerateArray().Select(l => l.GetString())),
-                var text => text.GetString() ?? "",
-            };
-            var metadata = cell.TryGetProperty("metadata", out var m) ? m : default;
+            var metadata = cell.TryGetProperty("metadata", out var m) && m.ValueKind == JsonValueKind.Object ? m : default;
             var tags = metadata.ValueKind == JsonValueKind.Object && metadata.TryGetProperty("tags", out var t)
                 ? t.EnumerateArray().Select(x => x.GetString() ?? "").ToArray()
                 : Array.Empty<string>();
-            if (kind == "code" && metadata.ValueKind == JsonValueKind.Object
-                && metadata.TryGetProperty("dotnet_interactive", out var di)
-                && di.TryGetProperty("language", out var lang) && lang.GetString() != "csharp")
-                throw new InvalidDataException($"{path}: cell {index} is {lang.GetString()}, the runner executes C# cells only.");
-            int outputs = cell.TryGetProperty("outputs", out var o) && o.ValueKind == JsonValueKind.Array ? o.GetArrayLength() : 0;
-            result.Add(new NotebookCell(index++, kind, source, tags, outputs));
+            bool executed = metadata.ValueKind == JsonValueKind.Object && metadata.TryGetProperty("dotnet_repl_cellExecutionEndTime", out _);
+            var outputs = cell.TryGetProperty("outputs", out var o) && o.ValueKind == JsonValueKind.Array
+                ? o.EnumerateArray().Select(ReadOutput).ToArray()
+                : Array.Empty<NotebookOutput>();
+            result.Add(new NotebookCell(result.Count, kind, Text(cell.GetProperty("source")), tags, outputs, executed));
         }
         return result;
     }
+
+    private static NotebookOutput ReadOutput(JsonElement output)
+    {
+        string type = output.GetProperty("output_type").GetString() ?? "";
+        var data = new Dictionary<string, string>();
+        if (output.TryGetProperty("data", out var d) && d.ValueKind == JsonValueKind.Object)
+            foreach (var mime in d.EnumerateObject()) data[mime.Name] = Text(mime.Value);
+        return new NotebookOutput(type, data,
+            output.TryGetProperty("text", out var text) ? Text(text) : null,
+            output.TryGetProperty("ename", out var name) ? name.GetString() : null,
+            output.TryGetProperty("evalue", out var value) ? value.GetString() : null);
+    }
+
+    // nbformat allows a string or an array of lines.
+    private static string Text(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Array => string.Concat(value.EnumerateArray().Select(l => l.GetString())),
+        JsonValueKind.String => value.GetString() ?? "",
+        _ => value.GetRawText(),
+    };
 }
