@@ -2,8 +2,9 @@
 // Ubuntu 22.04: GLIBCXX_3.4.30). libLibTorchSharp.so asks for GLIBCXX_3.4.32 only because of
 // _ZSt21ios_base_library_initv, a marker symbol GCC 13's <iostream> references and never calls.
 // Marking that one version requirement weak (VER_FLG_WEAK in its Elf64_Vernaux entry) lets the
-// dynamic loader accept a libstdc++ without it. Used by the MSBuild task in Directory.Build.targets
-// (compiled by RoslynCodeTaskFactory) and linked into the tests, so it stays plain C# with no
+// dynamic loader accept a libstdc++ without it. Used by the MSBuild task in Vae.Training.targets (beside this
+// file; shipped with it in the Vae.Training package's buildTransitive folder and imported by this repository's
+// Directory.Build.targets; compiled by RoslynCodeTaskFactory) and linked into the tests, so it stays plain C# with no
 // dependencies (the tests define GLIBCXX_PATCH_WITHOUT_MSBUILD to leave the task class out).
 #nullable enable
 using System;
@@ -126,10 +127,15 @@ namespace Vae.Build
     }
 
 #if !GLIBCXX_PATCH_WITHOUT_MSBUILD
-    /// <summary>MSBuild task: patches each library when the system libstdc++ lacks the version.</summary>
+    /// <summary>
+    /// MSBuild task: patches each library when the system libstdc++ lacks the version, or always when
+    /// <see cref="Always"/> is set (output that runs on other machines, e.g. a tool package: weak is harmless where
+    /// the version exists).
+    /// </summary>
     public class PatchGlibcxxWeakVersion : Task
     {
         [Required] public ITaskItem[] Libraries { get; set; } = Array.Empty<ITaskItem>();
+        public bool Always { get; set; }
 
         private static readonly string[] LibStdCxxCandidates =
         {
@@ -140,6 +146,8 @@ namespace Vae.Build
         public override bool Execute()
         {
             string? system = Array.Find(LibStdCxxCandidates, File.Exists);
+            if (Always)
+                return PatchAll("VaePatchLibStdCxxAlways is set (this output runs on other machines)");
             if (system == null)
             {
                 Log.LogMessage(MessageImportance.Normal, "libstdc++.so.6 not found in the usual places; libLibTorchSharp.so left as is.");
@@ -150,6 +158,11 @@ namespace Vae.Build
                 Log.LogMessage(MessageImportance.Low, $"{system} provides {GlibcxxWeakVersionPatch.RequiredVersion}; no patch needed.");
                 return true;
             }
+            return PatchAll($"{system} lacks it");
+        }
+
+        private bool PatchAll(string reason)
+        {
             foreach (ITaskItem item in Libraries)
             {
                 string path = item.GetMetadata("FullPath");
@@ -158,7 +171,7 @@ namespace Vae.Build
                     var result = GlibcxxWeakVersionPatch.Patch(path);
                     if (result == WeakVersionPatchResult.Patched)
                         Log.LogMessage(MessageImportance.High,
-                            $"Patched {path}: {GlibcxxWeakVersionPatch.RequiredVersion} marked weak because {system} lacks it (see README, 'TorchSharp on Debian 12').");
+                            $"Patched {path}: {GlibcxxWeakVersionPatch.RequiredVersion} marked weak because {reason} (Vae.Training's fix for TorchSharp on Debian 12 and Ubuntu 22.04; see its README).");
                 }
                 catch (Exception e) when (e is IOException || e is InvalidDataException || e is UnauthorizedAccessException)
                 {
