@@ -2,9 +2,10 @@
 // Ubuntu 22.04: GLIBCXX_3.4.30). libLibTorchSharp.so asks for GLIBCXX_3.4.32 only because of
 // _ZSt21ios_base_library_initv, a marker symbol GCC 13's <iostream> references and never calls.
 // Marking that one version requirement weak (VER_FLG_WEAK in its Elf64_Vernaux entry) lets the
-// dynamic loader accept a libstdc++ without it. Used by the MSBuild task in Directory.Build.targets
-// (compiled by RoslynCodeTaskFactory) and linked into Vae.Training, which patches a copy at run time
-// where no build step can (a notebook kernel), so it stays plain C# with no dependencies (Vae.Training
+// dynamic loader accept a libstdc++ without it. Used by the MSBuild task in Vae.Training.targets (beside this
+// file; shipped with it in the Vae.Training package's buildTransitive folder and imported by this repository's
+// Directory.Build.targets; compiled by RoslynCodeTaskFactory) and linked into Vae.Training, which patches a copy
+// at run time where no build step can (a notebook kernel), so it stays plain C# with no dependencies (Vae.Training
 // defines GLIBCXX_PATCH_WITHOUT_MSBUILD to leave the task class out). Only the task is public.
 #nullable enable
 using System;
@@ -127,10 +128,15 @@ namespace Vae.Build
     }
 
 #if !GLIBCXX_PATCH_WITHOUT_MSBUILD
-    /// <summary>MSBuild task: patches each library when the system libstdc++ lacks the version.</summary>
+    /// <summary>
+    /// MSBuild task: patches each library when the system libstdc++ lacks the version, or always when
+    /// <see cref="Always"/> is set (output that runs on other machines, e.g. a tool package: weak is harmless where
+    /// the version exists).
+    /// </summary>
     public class PatchGlibcxxWeakVersion : Task
     {
         [Required] public ITaskItem[] Libraries { get; set; } = Array.Empty<ITaskItem>();
+        public bool Always { get; set; }
 
         private static readonly string[] LibStdCxxCandidates =
         {
@@ -141,6 +147,8 @@ namespace Vae.Build
         public override bool Execute()
         {
             string? system = Array.Find(LibStdCxxCandidates, File.Exists);
+            if (Always)
+                return PatchAll("VaePatchLibStdCxxAlways is set (this output runs on other machines)");
             if (system == null)
             {
                 Log.LogMessage(MessageImportance.Normal, "libstdc++.so.6 not found in the usual places; libLibTorchSharp.so left as is.");
@@ -151,6 +159,11 @@ namespace Vae.Build
                 Log.LogMessage(MessageImportance.Low, $"{system} provides {GlibcxxWeakVersionPatch.RequiredVersion}; no patch needed.");
                 return true;
             }
+            return PatchAll($"{system} lacks it");
+        }
+
+        private bool PatchAll(string reason)
+        {
             foreach (ITaskItem item in Libraries)
             {
                 string path = item.GetMetadata("FullPath");
@@ -159,7 +172,7 @@ namespace Vae.Build
                     var result = GlibcxxWeakVersionPatch.Patch(path);
                     if (result == WeakVersionPatchResult.Patched)
                         Log.LogMessage(MessageImportance.High,
-                            $"Patched {path}: {GlibcxxWeakVersionPatch.RequiredVersion} marked weak because {system} lacks it (see README, 'TorchSharp on Debian 12').");
+                            $"Patched {path}: {GlibcxxWeakVersionPatch.RequiredVersion} marked weak because {reason} (Vae.Training's fix for TorchSharp on Debian 12 and Ubuntu 22.04; see its README).");
                 }
                 catch (Exception e) when (e is IOException || e is InvalidDataException || e is UnauthorizedAccessException)
                 {

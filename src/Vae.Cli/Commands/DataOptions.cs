@@ -8,7 +8,7 @@ namespace Vae.Cli;
 internal sealed class DataOptions
 {
     public Option<DirectoryInfo> Data { get; } = CliOptions.ExistingDirectory("--data",
-        "IDX folder (train-*/t10k-* images and labels, .gz or not). Default: the embedded Fashion-MNIST t10k (data/fashion-mnist).");
+        "IDX folder (train-*/t10k-* images and labels, .gz or not). Default: the Fashion-MNIST t10k sample built into vae (10,000 images).");
     public Option<DirectoryInfo> Images { get; } = CliOptions.ExistingDirectory("--images",
         "Folder of class subfolders of .png/.jpg images (label = subfolder), instead of --data.");
     public Option<string> ImageSize { get; } = new("--image-size")
@@ -53,7 +53,9 @@ internal sealed class DataOptions
         }
         else
         {
-            split = DataSplit.FromIdxFolder(parse.GetValue(Data)?.FullName ?? FashionMnist.EmbeddedDirectory(), testFraction, seed);
+            split = parse.GetValue(Data) is { } data
+                ? DataSplit.FromIdxFolder(data.FullName, testFraction, seed)
+                : DataSplit.Random(FashionMnist.LoadEmbeddedTest(), testFraction, seed);
         }
         int limit = parse.GetValue(Limit);
         return limit > 0 ? split.Limit(limit, Math.Max(1, (int)Math.Ceiling(limit * testFraction / (1 - testFraction)))) : split;

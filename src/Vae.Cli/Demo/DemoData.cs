@@ -8,11 +8,12 @@ internal static class DemoData
 {
     public static DataSplit Load(DemoOptions options)
     {
-        string directory = options.DataDirectory ?? FashionMnist.EmbeddedDirectory();
-        var split = DataSplit.FromIdxFolder(directory, DemoOptions.TestFraction, options.Seed);
+        var split = options.DataDirectory is { } directory
+            ? DataSplit.FromIdxFolder(directory, DemoOptions.TestFraction, options.Seed)
+            : DataSplit.Random(FashionMnist.LoadEmbeddedTest(), DemoOptions.TestFraction, options.Seed);
         split = split.Limit(options.TrainLimit ?? int.MaxValue, options.TestLimit ?? int.MaxValue);
         if (split.Train.Labels.Length == 0 || split.Test.Labels.Length == 0)
-            throw new InvalidDataException($"{directory}: the demo needs labels (train/t10k-labels-idx1-ubyte) for classification, clustering and anomaly detection.");
+            throw new InvalidDataException($"{options.DataDirectory}: the demo needs labels (train/t10k-labels-idx1-ubyte) for classification, clustering and anomaly detection.");
         return split;
     }
 }

@@ -16,20 +16,26 @@ public static class IdxReader
     private const long MaxElements = 1L << 31;
 
     /// <summary>Reads an image file ([N, H, W] unsigned bytes) as an <see cref="ImageSet"/> scaled to [0, 1].</summary>
-    public static ImageSet ReadImages(string imagesPath, string? labelsPath = null)
+    public static ImageSet ReadImages(string imagesPath, string? labelsPath = null) =>
+        ToImageSet(Read(imagesPath, expectedRank: 3), imagesPath, labelsPath == null ? null : ReadLabels(labelsPath), labelsPath, Path.GetFileName(imagesPath));
+
+    /// <summary>
+    /// Reads images and labels from open (already decompressed) streams; <paramref name="imagesName"/> and
+    /// <paramref name="labelsName"/> name them in errors.
+    /// </summary>
+    internal static ImageSet ReadImages(Stream images, string imagesName, Stream labels, string labelsName, string source) =>
+        ToImageSet(Read(images, imagesName, expectedRank: 3), imagesName,
+            Array.ConvertAll(Read(labels, labelsName, expectedRank: 1).Data, b => (int)b), labelsName, source);
+
+    private static ImageSet ToImageSet((int[] Dims, byte[] Data) read, string imagesName, int[]? labels, string? labelsName, string source)
     {
-        var (dims, data) = Read(imagesPath, expectedRank: 3);
+        var (dims, data) = read;
         int count = dims[0], height = dims[1], width = dims[2];
         var pixels = new float[data.Length];
         for (int i = 0; i < data.Length; i++) pixels[i] = data[i] / 255f;
-        int[] labels = Array.Empty<int>();
-        if (labelsPath != null)
-        {
-            labels = ReadLabels(labelsPath);
-            if (labels.Length != count)
-                throw new InvalidDataException($"{labelsPath}: holds {labels.Length} labels but {imagesPath} holds {count} images.");
-        }
-        return new ImageSet(pixels, labels, count, 1, height, width, Path.GetFileName(imagesPath));
+        if (labels != null && labels.Length != count)
+            throw new InvalidDataException($"{labelsName}: holds {labels.Length} labels but {imagesName} holds {count} images.");
+        return new ImageSet(pixels, labels ?? Array.Empty<int>(), count, 1, height, width, source);
     }
 
     /// <summary>Reads a label file ([N] unsigned bytes).</summary>
