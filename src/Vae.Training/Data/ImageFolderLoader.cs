@@ -77,13 +77,15 @@ public static class ImageFolderLoader
         using var decoded = SKBitmap.Decode(path)
             ?? throw new InvalidDataException($"{path}: not a decodable PNG/JPEG image.");
         // Drawing onto an opaque black RGBA canvas converts any decoded colour type, composites alpha over
-        // black and resamples to the target size in one step.
+        // black and resamples to the target size in one step. Mitchell bicubic: what SkiaSharp 3 maps the old
+        // SKFilterQuality.High to, and what ML.NET 6's IsoPad/IsoCrop resizing uses.
         using var sized = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul));
+        using (var image = SKImage.FromBitmap(decoded))
         using (var canvas = new SKCanvas(sized))
-        using (var paint = new SKPaint { FilterQuality = SKFilterQuality.High, IsAntialias = true })
+        using (var paint = new SKPaint { IsAntialias = true })
         {
             canvas.Clear(SKColors.Black);
-            canvas.DrawBitmap(decoded, new SKRect(0, 0, width, height), paint);
+            canvas.DrawImage(image, new SKRect(0, 0, width, height), new SKSamplingOptions(SKCubicResampler.Mitchell), paint);
             canvas.Flush();
         }
 

@@ -10,7 +10,7 @@ internal sealed class GridLayout
 {
     private const int Margin = 12, Gap = 4, LabelPadding = 10, BarWidth = 12, MaxLabelSize = 13, MinLabelSize = 9;
 
-    // The same family as the OxyPlot figures; shared by every grid, never disposed.
+    // The same family as the ScottPlot figures; shared by every grid, never disposed.
     private static readonly SKTypeface Regular = SKTypeface.FromFamilyName(PlotStyle.FontFamily);
     private static readonly SKTypeface Bold = SKTypeface.FromFamilyName(PlotStyle.FontFamily, SKFontStyle.Bold);
     private const float TitleSize = 16;
@@ -34,9 +34,9 @@ internal sealed class GridLayout
 
         using var titleText = Text(Bold, TitleSize);
         using var columnText = Text(Regular, columnLabelSize);
-        int columnLabelHeight = columnLines.Count == 0 ? 0 : (int)Math.Ceiling(columnLines.Max(l => l.Length) * columnText.FontSpacing) + 6;
+        int columnLabelHeight = columnLines.Count == 0 ? 0 : (int)Math.Ceiling(columnLines.Max(l => l.Length) * columnText.Spacing) + 6;
         _gridLeft = Margin + rowLabelWidth;
-        _gridTop = Margin + (int)Math.Ceiling(titleText.FontSpacing) + 8;
+        _gridTop = Margin + (int)Math.Ceiling(titleText.Spacing) + 8;
         FigureWidth = Math.Max(_gridLeft + GridWidth + barSpace + Margin, (int)Math.Ceiling(titleText.MeasureText(title)) + 2 * Margin);
         FigureHeight = _gridTop + GridHeight + columnLabelHeight + Margin;
     }
@@ -65,15 +65,16 @@ internal sealed class GridLayout
     /// <summary>Title centred on top, row labels right-aligned beside their rows, column labels centred under their columns.</summary>
     public void DrawText(SKCanvas canvas)
     {
+        using var ink = Ink();
         using (var titleText = Text(Bold, TitleSize))
-            canvas.DrawText(_title, (FigureWidth - titleText.MeasureText(_title)) / 2, Margin - titleText.FontMetrics.Ascent, titleText);
+            canvas.DrawText(_title, (FigureWidth - titleText.MeasureText(_title)) / 2, Margin - titleText.Metrics.Ascent, titleText, ink);
 
         using var labelText = Text(Regular, MaxLabelSize);
         for (int r = 0; r < _rows.Count; r++)
         {
             float middle = _gridTop + r * (_cellHeight + Gap) + _cellHeight / 2f;
             string label = _rows[r].Label;
-            canvas.DrawText(label, _gridLeft - LabelPadding / 2f - labelText.MeasureText(label), Baseline(labelText, middle), labelText);
+            canvas.DrawText(label, _gridLeft - LabelPadding / 2f - labelText.MeasureText(label), Baseline(labelText, middle), labelText, ink);
         }
 
         using var columnText = Text(Regular, _columnLabelSize);
@@ -84,16 +85,17 @@ internal sealed class GridLayout
             for (int line = 0; line < _columnLines[c].Length; line++)
             {
                 string text = _columnLines[c][line];
-                canvas.DrawText(text, centre - columnText.MeasureText(text) / 2, top + line * columnText.FontSpacing - columnText.FontMetrics.Ascent, columnText);
+                canvas.DrawText(text, centre - columnText.MeasureText(text) / 2, top + line * columnText.Spacing - columnText.Metrics.Ascent, columnText, ink);
             }
         }
     }
 
     /// <summary>Draws one image into its cell, scaled with nearest-neighbour so pixels stay crisp squares.</summary>
-    public void DrawCell(SKCanvas canvas, int row, int column, SKBitmap image)
+    public void DrawCell(SKCanvas canvas, int row, int column, SKBitmap bitmap)
     {
-        using var paint = new SKPaint { FilterQuality = SKFilterQuality.None, IsAntialias = false };
-        canvas.DrawBitmap(image, CellRect(row, column), paint);
+        using var image = SKImage.FromBitmap(bitmap);
+        using var paint = new SKPaint { IsAntialias = false };
+        canvas.DrawImage(image, CellRect(row, column), new SKSamplingOptions(SKFilterMode.Nearest), paint);
     }
 
     /// <summary>A vertical colour bar beside a heat row: 0 at the bottom, <paramref name="maxLabel"/> at the top.</summary>
@@ -105,8 +107,9 @@ internal sealed class GridLayout
         using (var fill = new SKPaint { Shader = shader })
             canvas.DrawRect(bar, fill);
         using var text = Text(Regular, MinLabelSize + 1);
-        canvas.DrawText(maxLabel, bar.Right + 4, bar.Top - text.FontMetrics.Ascent, text);
-        canvas.DrawText("0", bar.Right + 4, bar.Bottom - text.FontMetrics.Descent, text);
+        using var ink = Ink();
+        canvas.DrawText(maxLabel, bar.Right + 4, bar.Top - text.Metrics.Ascent, text, ink);
+        canvas.DrawText("0", bar.Right + 4, bar.Bottom - text.Metrics.Descent, text, ink);
     }
 
     private SKRect CellRect(int row, int column)
@@ -115,11 +118,14 @@ internal sealed class GridLayout
         return new SKRect(left, top, left + _cellWidth, top + _cellHeight);
     }
 
-    /// <summary>A black, antialiased text paint (SkiaSharp 2.88 measures and draws text through SKPaint).</summary>
-    private static SKPaint Text(SKTypeface typeface, float size) =>
-        new() { Typeface = typeface, TextSize = size, Color = SKColors.Black, IsAntialias = true };
+    /// <summary>An antialiased font of the given size (SkiaSharp 3 measures and draws text through SKFont).</summary>
+    private static SKFont Text(SKTypeface typeface, float size) =>
+        new(typeface, size) { Edging = SKFontEdging.Antialias, Subpixel = true };
 
-    private static float Baseline(SKPaint text, float middle) => middle - (text.FontMetrics.Ascent + text.FontMetrics.Descent) / 2;
+    /// <summary>The black, antialiased paint text is drawn with.</summary>
+    private static SKPaint Ink() => new() { Color = SKColors.Black, IsAntialias = true };
+
+    private static float Baseline(SKFont text, float middle) => middle - (text.Metrics.Ascent + text.Metrics.Descent) / 2;
 
     /// <summary>
     /// The largest font size (13 down to 9) at which every column label fits its cell width, breaking labels
@@ -140,7 +146,7 @@ internal sealed class GridLayout
         return (lines, MinLabelSize);
     }
 
-    private static string[] Wrap(SKPaint text, string label, int width)
+    private static string[] Wrap(SKFont text, string label, int width)
     {
         var lines = new List<string>();
         string current = "";

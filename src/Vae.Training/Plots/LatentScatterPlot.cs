@@ -1,7 +1,4 @@
-using OxyPlot;
-using OxyPlot.Axes;
-using OxyPlot.Legends;
-using OxyPlot.Series;
+using ScottPlot;
 
 namespace Vae.Training.Plots;
 
@@ -25,24 +22,16 @@ public static class LatentScatterPlot
         if (x.Count == 0)
             throw new ArgumentException($"{path}: no points to plot.", nameof(x));
 
-        var model = PlotStyle.Model(title);
-        model.Axes.Add(PlotStyle.Axis(AxisPosition.Bottom, xLabel));
-        model.Axes.Add(PlotStyle.Axis(AxisPosition.Left, yLabel));
-        model.Legends.Add(PlotStyle.Legend(LegendPosition.RightTop, LegendPlacement.Outside));
+        using var plot = PlotStyle.Model(title, xLabel, yLabel);
+        PlotStyle.LegendOutside(plot, Edge.Right, Alignment.UpperCenter);
         foreach (var group in Enumerable.Range(0, x.Count).GroupBy(i => labels[i] >= 0 && labels[i] < classNames.Count ? labels[i] : -1).OrderBy(g => g.Key))
         {
-            var color = group.Key >= 0 ? PlotStyle.Series(group.Key) : OxyColors.Gray;
-            var markers = new ScatterSeries
-            {
-                Title = group.Key >= 0 ? classNames[group.Key] : "other",
-                MarkerType = MarkerType.Circle,
-                MarkerSize = 2.5,
-                // Slightly transparent, so dense clusters show their overlap.
-                MarkerFill = OxyColor.FromAColor(190, color),
-            };
-            markers.Points.AddRange(group.Select(i => new ScatterPoint(x[i], y[i])));
-            model.Series.Add(markers);
+            var color = group.Key >= 0 ? PlotStyle.Series(group.Key) : Colors.Gray;
+            // Slightly transparent, so dense clusters show their overlap.
+            var markers = plot.Add.Markers(group.Select(i => x[i]).ToArray(), group.Select(i => y[i]).ToArray(),
+                MarkerShape.FilledCircle, 5, color.WithAlpha(190));
+            markers.LegendText = group.Key >= 0 ? classNames[group.Key] : "other";
         }
-        return PlotStyle.Save(model, path, 900, 600);
+        return PlotStyle.Save(plot, path, 900, 600);
     }
 }

@@ -1,7 +1,4 @@
-using OxyPlot;
-using OxyPlot.Axes;
-using OxyPlot.Legends;
-using OxyPlot.Series;
+using ScottPlot;
 using SkiaSharp;
 
 namespace Vae.Training.Plots;
@@ -29,17 +26,18 @@ public static class LossCurvePlot
         if (epochs.Count == 0)
             throw new ArgumentException($"{path}: no epochs to plot (expected at least 1).", nameof(epochs));
 
-        var left = Panel($"{title}: reconstruction and total", epochs);
-        AddSeries(left, epochs, e => e.TrainReconstruction, "reconstruction (train)", PlotStyle.Series(0), LineStyle.Solid);
-        AddSeries(left, epochs, e => e.ValidationReconstruction, "reconstruction (validation)", PlotStyle.Series(0), LineStyle.Dash);
-        AddSeries(left, epochs, e => e.TrainTotal, "total −ELBO (train)", PlotStyle.Series(2), LineStyle.Solid);
-        AddSeries(left, epochs, e => e.ValidationTotal, "total −ELBO (validation)", PlotStyle.Series(2), LineStyle.Dash);
+        using var left = Panel($"{title}: reconstruction and total", epochs);
+        AddSeries(left, epochs, e => e.TrainReconstruction, "reconstruction (train)", PlotStyle.Series(0), LinePattern.Solid);
+        AddSeries(left, epochs, e => e.ValidationReconstruction, "reconstruction (validation)", PlotStyle.Series(0), LinePattern.Dashed);
+        AddSeries(left, epochs, e => e.TrainTotal, "total −ELBO (train)", PlotStyle.Series(2), LinePattern.Solid);
+        AddSeries(left, epochs, e => e.ValidationTotal, "total −ELBO (validation)", PlotStyle.Series(2), LinePattern.Dashed);
 
-        var right = Panel(klTitle, epochs);
-        AddSeries(right, epochs, e => e.TrainKl, "KL (train)", PlotStyle.Series(1), LineStyle.Solid);
-        AddSeries(right, epochs, e => e.ValidationKl, "KL (validation)", PlotStyle.Series(1), LineStyle.Dash);
+        using var right = Panel(klTitle, epochs);
+        AddSeries(right, epochs, e => e.TrainKl, "KL (train)", PlotStyle.Series(1), LinePattern.Solid);
+        AddSeries(right, epochs, e => e.ValidationKl, "KL (validation)", PlotStyle.Series(1), LinePattern.Dashed);
 
-        // Each panel renders to its own image, then both are placed side by side on one canvas.
+        // Each panel renders to its own image (ScottPlot fills the whole canvas it is given), then both are
+        // placed side by side on one canvas.
         using var surface = SKSurface.Create(new SKImageInfo(2 * PanelWidth, PanelHeight));
         surface.Canvas.Clear(SKColors.White);
         foreach (var (panel, offset) in new[] { (left, 0), (right, PanelWidth) })
@@ -52,46 +50,51 @@ public static class LossCurvePlot
         return PngFile.Write(path, data.ToArray());
     }
 
-    private static PlotModel Panel(string title, IReadOnlyList<EpochLosses> epochs)
+    private static Plot Panel(string title, IReadOnlyList<EpochLosses> epochs)
     {
-        var model = PlotStyle.Model(title);
-        var epochAxis = PlotStyle.Axis(AxisPosition.Bottom, "epoch");
+        var plot = PlotStyle.Model(title, "epoch", "nats per image");
         // Epochs are whole numbers: no tick at 1.5; a single epoch still gets a visible range.
-        epochAxis.MinimumMajorStep = 1;
-        epochAxis.MinimumMinorStep = 1;
-        epochAxis.StringFormat = "0";
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         if (epochs.Count == 1)
-        {
-            epochAxis.Minimum = epochs[0].Epoch - 1;
-            epochAxis.Maximum = epochs[0].Epoch + 1;
-        }
-        model.Axes.Add(epochAxis);
-        model.Axes.Add(PlotStyle.Axis(AxisPosition.Left, "nats per image"));
-        var legend = PlotStyle.Legend(LegendPosition.BottomCenter, LegendPlacement.Outside);
-        legend.LegendOrientation = LegendOrientation.Horizontal;
-        legend.LegendBorder = OxyColors.Undefined;
-        legend.LegendMaxWidth = 0.75 * PanelWidth; // two entries a row: train beside its validation
-        model.Legends.Add(legend);
-        return model;
+            plot.Axes.SetLimitsX(epochs[0].Epoch - 1, epochs[0].Epoch + 1);
+        // Below the axes, train beside its validation.
+        PlotStyle.LegendOutside(plot, Edge.Bottom);
+        return plot;
     }
 
-    private static void AddSeries(PlotModel model, IReadOnlyList<EpochLosses> epochs, Func<EpochLosses, double> value, string label,
-        OxyColor color, LineStyle style)
+    private static void AddSeries(Plot plot, IReadOnlyList<EpochLosses> epochs, Func<EpochLosses, double> value, string label,
+        Color color, LinePattern pattern)
     {
         if (epochs.All(e => double.IsNaN(value(e)))) return; // e.g. no validation split
-        var line = new LineSeries
+        // NaN breaks the line (an epoch without validation) instead of drawing through it: one line per run of
+        // defined values, the first carrying the legend entry.
+        bool first = true;
+        foreach (var run in DefinedRuns(epochs, value))
         {
-            Title = label,
-            Color = color,
-            LineStyle = style,
-            StrokeThickness = 2,
+            var line = plot.Add.Scatter(run.Select(e => (double)e.Epoch).ToArray(), run.Select(value).ToArray(), color);
+            line.LegendText = first ? label : string.Empty;
+            line.LinePattern = pattern;
+            line.LineWidth = 2;
             // Markers show single epochs (and a one-epoch run at all); on long runs they would clutter.
-            MarkerType = epochs.Count <= 30 ? MarkerType.Circle : MarkerType.None,
-            MarkerSize = 3,
-            MarkerFill = color,
-        };
-        // NaN breaks the line (an epoch without validation) instead of drawing through it.
-        line.Points.AddRange(epochs.Select(e => new DataPoint(e.Epoch, value(e))));
-        model.Series.Add(line);
+            line.MarkerShape = MarkerShape.FilledCircle;
+            line.MarkerSize = epochs.Count <= 30 ? 6 : 0;
+            first = false;
+        }
+    }
+
+    private static IEnumerable<List<EpochLosses>> DefinedRuns(IReadOnlyList<EpochLosses> epochs, Func<EpochLosses, double> value)
+    {
+        var run = new List<EpochLosses>();
+        foreach (var e in epochs)
+        {
+            if (!double.IsNaN(value(e)))
+            {
+                run.Add(e);
+                continue;
+            }
+            if (run.Count > 0) yield return run;
+            run = new List<EpochLosses>();
+        }
+        if (run.Count > 0) yield return run;
     }
 }

@@ -1,7 +1,4 @@
-using OxyPlot;
-using OxyPlot.Axes;
-using OxyPlot.Legends;
-using OxyPlot.SkiaSharp;
+using ScottPlot;
 using SkiaSharp;
 
 namespace Vae.Training.Plots;
@@ -11,13 +8,14 @@ internal static class PlotStyle
 {
     public const int Width = 800;
     public const int Height = 500;
-    public const double TitleFontSize = 16;
-    public const double FontSize = 13;
+    public const float TitleFontSize = 16;
+    public const float FontSize = 13;
 
     /// <summary>
     /// A sans-serif family that is installed. Skia does not resolve generic names like "sans-serif" through
-    /// fontconfig aliases (and OxyPlot asks for "Segoe UI"): an unknown family silently becomes the first font
-    /// found, often a serif. So the first installed of a few common sans families is named explicitly.
+    /// fontconfig aliases (and ScottPlot takes Skia's default typeface): an unknown family silently becomes the
+    /// first font found, often a serif. So the first installed of a few common sans families is named explicitly,
+    /// on every label of every figure (ScottPlot's global <c>Fonts.Default</c> is left alone).
     /// </summary>
     public static readonly string FontFamily = FindSansFamily();
 
@@ -32,61 +30,72 @@ internal static class PlotStyle
     }
 
     // Category10 (matplotlib's/D3's default cycle): ten colours that stay distinguishable on white.
-    private static readonly OxyColor[] Category10 =
+    private static readonly Color[] Category10 =
     [
-        OxyColor.FromRgb(0x1f, 0x77, 0xb4), OxyColor.FromRgb(0xff, 0x7f, 0x0e), OxyColor.FromRgb(0x2c, 0xa0, 0x2c),
-        OxyColor.FromRgb(0xd6, 0x27, 0x28), OxyColor.FromRgb(0x94, 0x67, 0xbd), OxyColor.FromRgb(0x8c, 0x56, 0x4b),
-        OxyColor.FromRgb(0xe3, 0x77, 0xc2), OxyColor.FromRgb(0x7f, 0x7f, 0x7f), OxyColor.FromRgb(0xbc, 0xbd, 0x22),
-        OxyColor.FromRgb(0x17, 0xbe, 0xcf),
+        Color.FromHex("#1f77b4"), Color.FromHex("#ff7f0e"), Color.FromHex("#2ca02c"), Color.FromHex("#d62728"),
+        Color.FromHex("#9467bd"), Color.FromHex("#8c564b"), Color.FromHex("#e377c2"), Color.FromHex("#7f7f7f"),
+        Color.FromHex("#bcbd22"), Color.FromHex("#17becf"),
     ];
 
     /// <summary>Ten distinguishable colours, indexed by class or series (repeating after ten).</summary>
-    public static OxyColor Series(int index) => Category10[((index % Category10.Length) + Category10.Length) % Category10.Length];
+    public static Color Series(int index) => Category10[((index % Category10.Length) + Category10.Length) % Category10.Length];
 
-    /// <summary>A white figure with a title and the shared fonts.</summary>
-    public static PlotModel Model(string title) => new()
+    /// <summary>
+    /// A white figure with a bold title, axis titles, a light major grid, a gray frame and room around the
+    /// data, so markers at the extremes are not cut by the frame.
+    /// </summary>
+    public static Plot Model(string title, string xLabel, string yLabel)
     {
-        Title = title,
-        DefaultFont = FontFamily,
-        TitleFontSize = TitleFontSize,
-        TitleFontWeight = FontWeights.Bold,
-        DefaultFontSize = FontSize,
-        Background = OxyColors.White,
-        PlotAreaBorderColor = OxyColors.Gray,
-    };
-
-    /// <summary>A linear axis with a title and a light major grid.</summary>
-    public static LinearAxis Axis(AxisPosition position, string title) => new()
-    {
-        Position = position,
-        Title = title,
-        MajorGridlineStyle = LineStyle.Solid,
-        MajorGridlineColor = OxyColor.FromRgb(0xe4, 0xe4, 0xe4),
-        // Room around the data, so markers at the extremes are not cut by the frame.
-        MinimumPadding = 0.04,
-        MaximumPadding = 0.04,
-    };
-
-    /// <summary>A legend with a white, framed background.</summary>
-    public static Legend Legend(LegendPosition position, LegendPlacement placement = LegendPlacement.Inside) => new()
-    {
-        LegendPosition = position,
-        LegendPlacement = placement,
-        LegendBackground = OxyColor.FromAColor(230, OxyColors.White),
-        LegendBorder = OxyColors.Gray,
-        LegendFontSize = FontSize,
-        LegendSymbolLength = 32, // long enough to show a dash pattern
-    };
-
-    /// <summary>Renders <paramref name="model"/> to PNG bytes of the given size.</summary>
-    public static byte[] Render(PlotModel model, int width, int height)
-    {
-        using var stream = new MemoryStream();
-        new PngExporter { Width = width, Height = height }.Export(model, stream);
-        return stream.ToArray();
+        var plot = new Plot();
+        plot.FigureBackground.Color = Colors.White;
+        plot.DataBackground.Color = Colors.White;
+        plot.Title(title, TitleFontSize);
+        plot.Axes.Title.Label.Bold = true;
+        plot.XLabel(xLabel, FontSize);
+        plot.YLabel(yLabel, FontSize);
+        plot.Axes.Bottom.Label.Bold = false;
+        plot.Axes.Left.Label.Bold = false;
+        plot.Axes.FrameColor(Colors.Gray);
+        plot.Grid.MajorLineColor = Color.FromHex("#e4e4e4");
+        plot.Axes.Margins(0.04, 0.04);
+        plot.Axes.Title.Label.FontName = FontFamily;
+        foreach (var axis in plot.Axes.GetAxes())
+        {
+            axis.Label.FontName = FontFamily;
+            axis.TickLabelStyle.FontName = FontFamily;
+            axis.TickLabelStyle.FontSize = FontSize - 1;
+        }
+        plot.Legend.FontName = FontFamily;
+        plot.Legend.FontSize = FontSize;
+        return plot;
     }
 
-    /// <summary>Renders <paramref name="model"/> to PNG and writes it atomically.</summary>
-    public static string Save(PlotModel model, string path, int width = Width, int height = Height) =>
-        PngFile.Write(path, Render(model, width, height));
+    /// <summary>Shows the legend inside the data area at <paramref name="alignment"/>, on a white, framed background.</summary>
+    public static Legend LegendInside(Plot plot, Alignment alignment)
+    {
+        var legend = plot.ShowLegend(alignment);
+        legend.BackgroundColor = Colors.White.WithAlpha(230);
+        legend.OutlineColor = Colors.Gray;
+        legend.ShadowColor = Colors.Transparent;
+        legend.SymbolWidth = 32; // long enough to show a dash pattern
+        return legend;
+    }
+
+    /// <summary>Shows the legend outside the data area, on <paramref name="edge"/>, without a frame.</summary>
+    public static Legend LegendOutside(Plot plot, Edge edge, Alignment alignment = Alignment.MiddleCenter)
+    {
+        plot.ShowLegend(edge).Alignment = alignment;
+        var legend = plot.Legend;
+        legend.OutlineWidth = 0;
+        legend.ShadowColor = Colors.Transparent;
+        legend.SymbolWidth = 32;
+        return legend;
+    }
+
+    /// <summary>Renders <paramref name="plot"/> to PNG bytes of the given size.</summary>
+    public static byte[] Render(Plot plot, int width, int height) => plot.GetImageBytes(width, height, ImageFormat.Png);
+
+    /// <summary>Renders <paramref name="plot"/> to PNG and writes it atomically.</summary>
+    public static string Save(Plot plot, string path, int width = Width, int height = Height) =>
+        PngFile.Write(path, Render(plot, width, height));
 }

@@ -1,8 +1,5 @@
 using System.Globalization;
-using OxyPlot;
-using OxyPlot.Axes;
-using OxyPlot.Legends;
-using OxyPlot.Series;
+using ScottPlot;
 
 namespace Vae.Training.Plots;
 
@@ -22,35 +19,28 @@ public static class RocPlot
             if (c.FalsePositiveRate.Count != c.TruePositiveRate.Count || c.FalsePositiveRate.Count == 0)
                 throw new ArgumentException($"{path}: curve '{c.Name}' has {c.FalsePositiveRate.Count} FPR and {c.TruePositiveRate.Count} TPR values; expected equal, non-zero counts.");
 
-        var model = PlotStyle.Model(title);
-        model.Axes.Add(RateAxis(AxisPosition.Bottom, "false positive rate"));
-        model.Axes.Add(RateAxis(AxisPosition.Left, "true positive rate"));
-        model.Legends.Add(PlotStyle.Legend(LegendPosition.BottomRight));
+        using var plot = PlotStyle.Model(title, "false positive rate", "true positive rate");
+        // Rates every 0.2, 0 and 1 included (a fixed-interval generator lands 0 at 1e-16 and labels it so).
+        double[] rates = [0, 0.2, 0.4, 0.6, 0.8, 1];
+        string[] rateLabels = rates.Select(r => r.ToString("0.#", CultureInfo.InvariantCulture)).ToArray();
+        foreach (var axis in new IAxis[] { plot.Axes.Bottom, plot.Axes.Left })
+            axis.TickGenerator = new ScottPlot.TickGenerators.NumericManual(rates, rateLabels);
+        PlotStyle.LegendInside(plot, Alignment.LowerRight);
 
-        var chance = new LineSeries { Title = "chance (AUROC 0.5)", Color = OxyColors.Gray, LineStyle = LineStyle.Dot, StrokeThickness = 1.5 };
-        chance.Points.AddRange([new DataPoint(0, 0), new DataPoint(1, 1)]);
-        model.Series.Add(chance);
+        var chance = plot.Add.Line(0, 0, 1, 1);
+        chance.LegendText = "chance (AUROC 0.5)";
+        chance.Color = Colors.Gray;
+        chance.LinePattern = LinePattern.Dotted;
+        chance.LineWidth = 1.5f;
+        chance.MarkerSize = 0;
         for (int i = 0; i < curves.Count; i++)
         {
             var c = curves[i];
-            var line = new LineSeries
-            {
-                Title = string.Create(CultureInfo.InvariantCulture, $"{c.Name} (AUROC {c.Auc:F3})"),
-                Color = PlotStyle.Series(i),
-                StrokeThickness = 2,
-            };
-            line.Points.AddRange(Enumerable.Range(0, c.FalsePositiveRate.Count).Select(k => new DataPoint(c.FalsePositiveRate[k], c.TruePositiveRate[k])));
-            model.Series.Add(line);
+            var line = plot.Add.ScatterLine(c.FalsePositiveRate.ToArray(), c.TruePositiveRate.ToArray(), PlotStyle.Series(i));
+            line.LegendText = string.Create(CultureInfo.InvariantCulture, $"{c.Name} (AUROC {c.Auc:F3})");
+            line.LineWidth = 2;
         }
-        return PlotStyle.Save(model, path, 640, 600);
-    }
-
-    private static LinearAxis RateAxis(AxisPosition position, string title)
-    {
-        var axis = PlotStyle.Axis(position, title);
-        axis.Minimum = -0.01;
-        axis.Maximum = 1.01;
-        axis.MajorStep = 0.2;
-        return axis;
+        plot.Axes.SetLimits(-0.01, 1.01, -0.01, 1.01);
+        return PlotStyle.Save(plot, path, 640, 600);
     }
 }

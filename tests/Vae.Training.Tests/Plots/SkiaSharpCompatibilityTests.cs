@@ -7,10 +7,11 @@ using Vae.Training.Plots;
 namespace Vae.Training.Tests.Plots;
 
 /// <summary>
-/// Regression: Vae.Training once drew figures with a library that needed SkiaSharp 3, which replaced
-/// ML.NET ImageAnalytics' SkiaSharp 2.88 in every process loading Vae.Training, and <c>MLImage.Pixels</c>
-/// then threw <c>MissingMethodException: SKBitmap.GetPixelSpan()</c>. Plotting and ML.NET's image
-/// transforms must work side by side in this (the Vae.Training) test process.
+/// Regression: Vae.Training once drew figures with a library that needed SkiaSharp 3 while ML.NET 5's
+/// ImageAnalytics was built on SkiaSharp 2.88; the newer SkiaSharp replaced it in every process loading
+/// Vae.Training, and <c>MLImage.Pixels</c> then threw <c>MissingMethodException: SKBitmap.GetPixelSpan()</c>.
+/// Since ML.NET 6 both sides are on SkiaSharp 3. Plotting and ML.NET's image transforms must work side by
+/// side in this (the Vae.Training) test process.
 /// </summary>
 public sealed class SkiaSharpCompatibilityTests : IDisposable
 {
@@ -28,8 +29,11 @@ public sealed class SkiaSharpCompatibilityTests : IDisposable
     [Fact]
     public void The_process_runs_the_SkiaSharp_ML_NET_was_built_against()
     {
-        // ImageAnalytics 5.0.1 is built against SkiaSharp 2.88; a 3.x here means the break is back.
-        Assert.Equal(2, typeof(SKBitmap).Assembly.GetName().Version!.Major);
+        // ImageAnalytics 6.0.0 is built against SkiaSharp 3; another major version here means the break is back.
+        var built = typeof(MLImage).Assembly.GetReferencedAssemblies().Single(a => a.Name == "SkiaSharp").Version!;
+        var loaded = typeof(SKBitmap).Assembly.GetName().Version!;
+        Assert.Equal(built.Major, loaded.Major);
+        Assert.True(loaded >= built, $"SkiaSharp {loaded} is loaded; ImageAnalytics was built against {built}.");
     }
 
     [Fact]
