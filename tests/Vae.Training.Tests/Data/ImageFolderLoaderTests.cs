@@ -69,6 +69,26 @@ public sealed class ImageFolderLoaderTests : IDisposable
     }
 
     [Fact]
+    public void ShrinkingAveragesInsteadOfAliasing()
+    {
+        // One-pixel black/white columns shrunk 3x: averaged (mipmaps, as SkiaSharp 2.88's High filter did), every
+        // pixel is mid-grey; bicubic sampling alone would pick single columns and show stripes of about 0.2 and 0.8.
+        string path = Path.Combine(_root, "img", "stripes.png");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        using (var bitmap = new SKBitmap(84, 84))
+        {
+            for (int y = 0; y < 84; y++)
+                for (int x = 0; x < 84; x++)
+                    bitmap.SetPixel(x, y, x % 2 == 0 ? SKColors.White : SKColors.Black);
+            Save(bitmap, path, SKEncodedImageFormat.Png);
+        }
+
+        var pixels = ImageFolderLoader.Load(_root, 28, 28).Image(0).ToArray();
+
+        Assert.All(pixels, p => Assert.InRange(p, 0.4f, 0.6f));
+    }
+
+    [Fact]
     public void TransparencyIsCompositedOverBlack()
     {
         // White at 50 % alpha → 0.5 grey over black; fully transparent red → black.
