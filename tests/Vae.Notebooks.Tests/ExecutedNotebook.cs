@@ -1,3 +1,4 @@
+using Vae.Tests.Shared;
 using System.Globalization;
 using System.Text.RegularExpressions;
 

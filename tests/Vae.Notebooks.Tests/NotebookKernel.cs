@@ -1,3 +1,4 @@
+using Vae.Tests.Shared;
 using System.Security.Cryptography;
 using System.Text;
 

@@ -1,3 +1,4 @@
+using Vae.Tests.Shared;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Xml.Linq;

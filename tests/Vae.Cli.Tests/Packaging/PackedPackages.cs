@@ -1,3 +1,4 @@
+using Vae.Tests.Shared;
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;

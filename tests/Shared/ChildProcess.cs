@@ -1,9 +1,10 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace Vae.Notebooks.Tests;
+namespace Vae.Tests.Shared;
 
 /// <summary>
+/// (Linked into the test projects that start dotnet, the tool or the notebook kernel as a user would.)
 /// Runs a program as a child process with a time limit and its own environment changes, capturing stdout and
 /// stderr together in arrival order. A run that overruns is killed with its process tree (only what it started).
 /// </summary>
@@ -26,7 +27,7 @@ public static class ChildProcess
     public static string Dotnet => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
 
     /// <summary>Runs <paramref name="fileName"/>; a null value in <paramref name="environment"/> removes that variable.</summary>
-    public static Result Run(string fileName, IEnumerable<string> arguments, TimeSpan timeout, string workingDirectory,
+    public static Result Run(string fileName, IEnumerable<string> arguments, TimeSpan timeout, string? workingDirectory = null,
         IReadOnlyDictionary<string, string?>? environment = null)
     {
         var start = new ProcessStartInfo(fileName)
@@ -35,7 +36,7 @@ public static class ChildProcess
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
-            WorkingDirectory = workingDirectory,
+            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
         };
         foreach (string a in arguments) start.ArgumentList.Add(a);
         // The test host's MSBuild variables would point a nested build (or the kernel's restore) at the outer one's SDK internals.
