@@ -31,6 +31,7 @@ internal sealed class OnnxGraphBuilder
     private readonly HashSet<string> _usedNames = new(StringComparer.Ordinal);
     private readonly HashSet<string> _availableTensors = new(StringComparer.Ordinal);
     private readonly HashSet<string> _declaredOutputs = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _detached = new(StringComparer.Ordinal);
     private int _nodeCount;
 
     /// <summary>Starts an empty graph called <paramref name="graphName"/>.</summary>
@@ -92,8 +93,6 @@ internal sealed class OnnxGraphBuilder
         _declaredOutputs.Add(name);
         _detached.Add(name);
     }
-
-    private readonly HashSet<string> _detached = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Declares a float32 graph input. A <see langword="null"/> dimension is dynamic: the first is named

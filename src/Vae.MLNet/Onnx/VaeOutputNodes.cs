@@ -84,7 +84,8 @@ internal sealed class VaeOutputNodes
             var likelihood = _model.Likelihood
                 ?? throw new InvalidDataException($"'{_model.Source}' does not state its likelihood ({VaeContract.Metadata.Likelihood}); the per-pixel error is undefined.");
             double? sigma = likelihood == VaeLikelihood.Gaussian ? _model.GaussianSigma() : null;
-            string reconstruction = _b.AddNode("Reshape", [Reconstruction, _b.AddInitializer("input_shape", InputShape(), InputShape().Length)], "reconstruction_as_input");
+            long[] inputShape = InputShape();
+            string reconstruction = _b.AddNode("Reshape", [Reconstruction, _b.AddInitializer("input_shape", inputShape, inputShape.Length)], "reconstruction_as_input");
             string decoderOutput = VaeFormulas.DecoderOutputFromMean(_b, reconstruction, likelihood);
             return _errorTerms = VaeFormulas.ReconstructionErrorTerms(_b, _modelInput, decoderOutput, likelihood, sigma);
         }
