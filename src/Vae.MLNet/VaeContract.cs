@@ -1,13 +1,14 @@
 namespace Vae.MLNet;
 
 /// <summary>
-/// The VAE ONNX contract (version 1): the tensor names and metadata keys that every model written by
-/// Vae.Training carries, and that <c>VaeModel</c> reads. See docs/contract.md.
+/// The VAE ONNX contract (version 2): the tensor names and metadata keys that every model written by
+/// Vae.Training carries, and that <c>VaeModel</c> reads. Version 2 adds <see cref="Metadata.Preprocessing"/>;
+/// version 1 models (without it) still load. See docs/contract.md.
 /// </summary>
 public static class VaeContract
 {
-    /// <summary>The contract version this library writes and reads; models from a newer version are refused.</summary>
-    public const int Version = 1;
+    /// <summary>The contract version this library writes; it reads this and version 1, and refuses newer ones.</summary>
+    public const int Version = 2;
 
     /// <summary>Input of <c>vae.onnx</c>: float32 [N, C, H, W], pixels in [0, 1].</summary>
     public const string ImageInput = "image";
@@ -30,7 +31,7 @@ public static class VaeContract
     /// <summary>Keys of the model's <c>metadata_props</c>.</summary>
     public static class Metadata
     {
-        /// <summary>Contract version, "1".</summary>
+        /// <summary>Contract version, "2" (or "1" for models written before the preprocessing was recorded).</summary>
         public const string Contract = "vae.contract";
         /// <summary>C×H×W, e.g. "1x28x28".</summary>
         public const string ImageShape = "vae.image_shape";
@@ -53,6 +54,12 @@ public static class VaeContract
         /// {"weights": [K], "means": [[k] × K], "variances": [[k] × K]}; absent for the standard N(0, I).
         /// </summary>
         public const string Prior = "vae.prior";
+        /// <summary>
+        /// How input images were made from files (contract v2; required there): JSON
+        /// {"resize": "stretch"|"pad"|"crop", "resampling": …, "background": "#RRGGBB", "color": "gray-bt601"|"rgb",
+        /// "orientation": "exif"|"as-stored", "scaling": "byte/255"}; see <see cref="VaeImagePreprocessing"/>.
+        /// </summary>
+        public const string Preprocessing = "vae.preprocessing";
         /// <summary>Name and version of the program that wrote the model.</summary>
         public const string Producer = "vae.producer";
     }

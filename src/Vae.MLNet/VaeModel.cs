@@ -51,8 +51,14 @@ public sealed class VaeModel : IDisposable
     public string? TrainDataset => Description.TrainDataset;
     /// <summary>The program that wrote the model, when stated.</summary>
     public string? Producer => Description.Producer;
-    /// <summary>The contract version (1), or null for a foreign encoder read through a <see cref="VaeOutputMapping"/>.</summary>
+    /// <summary>The contract version (1 or 2), or null for a foreign encoder read through a <see cref="VaeOutputMapping"/>.</summary>
     public int? ContractVersion => Description.ContractVersion;
+    /// <summary>
+    /// How the model's input images were made from files (contract v2), which the featurizer repeats on image
+    /// columns; null for v1 models and foreign encoders (the featurizer then uses ML.NET's image transforms).
+    /// A fresh copy on each call.
+    /// </summary>
+    public VaeImagePreprocessing? Preprocessing => Description.Preprocessing?.Clone();
     /// <summary>All metadata_props of the model.</summary>
     public IReadOnlyDictionary<string, string> Metadata => Description.Metadata;
     /// <summary>The output mapping of a foreign encoder; null for contract models.</summary>
@@ -194,6 +200,7 @@ internal sealed record VaeModelDescription(
     string? Producer,
     (int C, int H, int W)? ImageShape,
     int? LatentDim,
+    VaeImagePreprocessing? Preprocessing,
     IReadOnlyDictionary<string, string> Metadata)
 {
     public static VaeModelDescription Read(ModelProto proto, string source, bool foreign)
@@ -208,7 +215,7 @@ internal sealed record VaeModelDescription(
         if (versionText != null)
         {
             if (!int.TryParse(versionText, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) || v < 1)
-                throw new InvalidDataException($"'{source}': metadata {VaeContract.Metadata.Contract}='{versionText}' is not a contract version (expected {VaeContract.Version}).");
+                throw new InvalidDataException($"'{source}': metadata {VaeContract.Metadata.Contract}='{versionText}' is not a contract version (expected 1 to {VaeContract.Version}).");
             if (v > VaeContract.Version)
                 throw new InvalidDataException(
                     $"'{source}' was written for VAE contract version {v} ({VaeContract.Metadata.Contract}='{versionText}'), " +
@@ -230,7 +237,7 @@ internal sealed record VaeModelDescription(
             var other => throw new InvalidDataException($"'{source}': metadata {VaeContract.Metadata.Likelihood}='{other}', expected 'bernoulli' or 'gaussian'."),
         };
 
-        (int, int, int)? shape = null;
+        (int C, int H, int W)? shape = null;
         if (Get(VaeContract.Metadata.ImageShape) is { } shapeText)
             shape = ParseShape(shapeText, source);
 
@@ -267,8 +274,23 @@ internal sealed record VaeModelDescription(
             }
         }
 
+        VaeImagePreprocessing? preprocessing = null;
+        if (Get(VaeContract.Metadata.Preprocessing) is { } preprocessingJson)
+        {
+            preprocessing = VaeImagePreprocessing.FromJson(preprocessingJson, source);
+            if (shape is { } s && s.C != preprocessing.Channels)
+                throw new InvalidDataException(
+                    $"'{source}': metadata {VaeContract.Metadata.Preprocessing} makes {preprocessing.Channels}-channel images ({preprocessing.ColorMode}), " +
+                    $"but {VaeContract.Metadata.ImageShape} = '{Get(VaeContract.Metadata.ImageShape)}' has {s.C}.");
+        }
+        else if (version >= 2 && shape is { C: 1 or 3 })
+        {
+            throw new InvalidDataException(
+                $"'{source}': a contract v{version} model must state {VaeContract.Metadata.Preprocessing} (how its input images were made).");
+        }
+
         return new VaeModelDescription(version, likelihood, beta, quantiles, Get(VaeContract.Metadata.Architecture),
-            Get(VaeContract.Metadata.TrainDataset), Get(VaeContract.Metadata.Producer), shape, latent, meta);
+            Get(VaeContract.Metadata.TrainDataset), Get(VaeContract.Metadata.Producer), shape, latent, preprocessing, meta);
     }
 
     public static (int C, int H, int W) ParseShape(string text, string source)

@@ -89,11 +89,50 @@ public sealed class VaeModelTests
     public void Contract_version_from_the_future_is_refused()
     {
         using var temp = new TempModels();
+        string future = (VaeContract.Version + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string path = temp.Edited("future.onnx", p => TempModels.SetMetadata(p, "vae.contract", future));
+        var error = Assert.Throws<InvalidDataException>(() => VaeModel.Load(path));
+        Assert.Contains($"version {future}", error.Message);
+        Assert.Contains($"version {VaeContract.Version}", error.Message);
+        Assert.Contains(path, error.Message);
+    }
+
+    [Fact]
+    public void A_v2_model_without_its_preprocessing_is_refused_naming_the_key()
+    {
+        using var temp = new TempModels();
         string path = temp.Edited("v2.onnx", p => TempModels.SetMetadata(p, "vae.contract", "2"));
         var error = Assert.Throws<InvalidDataException>(() => VaeModel.Load(path));
-        Assert.Contains("version 2", error.Message);
-        Assert.Contains("version 1", error.Message);
+        Assert.Contains(VaeContract.Metadata.Preprocessing, error.Message);
         Assert.Contains(path, error.Message);
+    }
+
+    [Theory]
+    [InlineData("{\"resize\":\"zoom\",\"resampling\":\"mipmap-linear-shrink/mitchell-enlarge\",\"background\":\"#FFFFFF\",\"color\":\"gray-bt601\",\"orientation\":\"exif\",\"scaling\":\"byte/255\"}", "resize")]
+    [InlineData("{\"resize\":\"pad\",\"resampling\":\"lanczos\",\"background\":\"#FFFFFF\",\"color\":\"gray-bt601\",\"orientation\":\"exif\",\"scaling\":\"byte/255\"}", "resampling")]
+    [InlineData("{\"resize\":\"pad\",\"resampling\":\"mipmap-linear-shrink/mitchell-enlarge\",\"background\":\"white\",\"color\":\"gray-bt601\",\"orientation\":\"exif\",\"scaling\":\"byte/255\"}", "background")]
+    [InlineData("{\"resize\":\"pad\",\"resampling\":\"mipmap-linear-shrink/mitchell-enlarge\",\"background\":\"#FFFFFF\",\"color\":\"rgb\",\"orientation\":\"exif\",\"scaling\":\"byte/255\"}", "3-channel")]
+    [InlineData("{\"resize\":\"pad\",\"resampling\":\"mipmap-linear-shrink/mitchell-enlarge\",\"background\":\"#FFFFFF\",\"color\":\"gray-bt601\",\"orientation\":\"exif\",\"scaling\":\"0..1\"}", "scaling")]
+    [InlineData("not json", "JSON")]
+    public void Bad_preprocessing_metadata_is_refused_naming_key_and_field(string json, string expected)
+    {
+        using var temp = new TempModels();
+        string path = temp.Edited("bad.onnx", p =>
+        {
+            TempModels.SetMetadata(p, "vae.contract", "2");
+            TempModels.SetMetadata(p, VaeContract.Metadata.Preprocessing, json);
+        });
+        var error = Assert.Throws<InvalidDataException>(() => VaeModel.Load(path));
+        Assert.Contains(VaeContract.Metadata.Preprocessing, error.Message);
+        Assert.Contains(expected, error.Message);
+    }
+
+    [Fact]
+    public void A_v1_model_loads_without_preprocessing()
+    {
+        using var model = VaeModel.Load(TestData.ContractVae);
+        Assert.Equal(1, model.ContractVersion);
+        Assert.Null(model.Preprocessing);
     }
 
     [Fact]

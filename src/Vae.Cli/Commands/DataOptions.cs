@@ -1,3 +1,4 @@
+using Vae.MLNet;
 using System.CommandLine;
 using System.Globalization;
 using Vae.Training.Data;
@@ -48,7 +49,7 @@ internal sealed class DataOptions
         if (images != null)
         {
             TryParseSize(parse.GetValue(ImageSize)!, out int height, out int width);
-            var all = ImageFolderLoader.Load(images.FullName, height, width, parse.GetValue(Rgb) ? ImageColorMode.Rgb : ImageColorMode.Grayscale);
+            var all = ImageFolderLoader.Load(images.FullName, height, width, parse.GetValue(Rgb) ? VaeColorMode.Rgb : VaeColorMode.Grayscale);
             split = DataSplit.Random(all, testFraction, seed);
         }
         else

@@ -61,7 +61,7 @@ public sealed class VaeAnomalyDetectorOptions
     public InvalidPixelHandling InvalidPixelHandling = InvalidPixelHandling.Throw;
 
     /// <summary>How an image input of another size is brought to the model's size.</summary>
-    public VaeImageResizing Resizing = VaeImageResizing.None;
+    public VaeImageResizing Resizing = VaeImageResizing.AsTrained;
 
     /// <summary>A copy, so an estimator is not changed by later edits of the caller's object.</summary>
     internal VaeAnomalyDetectorOptions Clone() => (VaeAnomalyDetectorOptions)MemberwiseClone();

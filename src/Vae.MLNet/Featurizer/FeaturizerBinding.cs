@@ -16,11 +16,14 @@ internal sealed class FeaturizerBinding
         InputSchema = inputSchema;
         InputKind = FeaturizerInput.Classify(inputSchema, options.InputColumnName, model, options.Resizing);
         InputColumnIndex = inputSchema[options.InputColumnName].Index;
+        Resizing = InputKind is FeaturizerInputKind.Image or FeaturizerInputKind.ContractImage
+            ? FeaturizerInput.EffectiveResizing(model, options.Resizing, options.InputColumnName)
+            : VaeImageResizing.None;
         PixelColumnName = options.InputColumnName;
         if (InputKind == FeaturizerInputKind.Image)
         {
             PixelColumnName = $"{options.InputColumnName}.vae-pixels";
-            Preprocessor = FeaturizerInput.ImagePreprocessing(ml, options.InputColumnName, PixelColumnName, model, options.Resizing)
+            Preprocessor = FeaturizerInput.ImagePreprocessing(ml, options.InputColumnName, PixelColumnName, model, Resizing)
                 .Fit(new EmptyDataView(inputSchema));
         }
         var builder = new DataViewSchema.Builder();
@@ -38,10 +41,13 @@ internal sealed class FeaturizerBinding
     public FeaturizerInputKind InputKind { get; }
     public int InputColumnIndex { get; }
 
+    /// <summary>The resizing image input gets (AsTrained resolved; None for vector input).</summary>
+    public VaeImageResizing Resizing { get; }
+
     /// <summary>The column of the source view that holds the C·H·W floats (the input itself, or the preprocessed pixels).</summary>
     public string PixelColumnName { get; }
 
-    /// <summary>ML.NET image transforms for image input; null for vector input.</summary>
+    /// <summary>ML.NET image transforms for image input of v1/foreign models; null for vector input and contract images.</summary>
     public ITransformer? Preprocessor { get; }
 
     /// <summary>Number of input columns; output column i &lt; this passes input column i through.</summary>
@@ -68,7 +74,7 @@ internal sealed class FeaturizerBinding
         {
             columns.Add(sourceSchema[PixelColumnName]);
             if (InputKind == FeaturizerInputKind.Image)
-                columns.Add(sourceSchema[InputColumnIndex]);
+                columns.Add(sourceSchema[InputColumnIndex]); // the ML.NET chain reads it; PixelReader checks its size
         }
         return columns;
     }

@@ -11,8 +11,10 @@ internal enum FeaturizerInputKind
     KnownSizeVector,
     /// <summary>Vector&lt;Single&gt;, length checked per row.</summary>
     VariableSizeVector,
-    /// <summary>MLImage, converted and scaled by ML.NET's image transforms.</summary>
+    /// <summary>MLImage, converted and scaled by ML.NET's image transforms (v1 models, foreign encoders).</summary>
     Image,
+    /// <summary>MLImage, preprocessed by the model's recorded <see cref="VaeImagePreprocessing"/> (contract v2), exactly as in training.</summary>
+    ContractImage,
 }
 
 /// <summary>Checks the input column's type against the model and classifies it.</summary>
@@ -30,12 +32,13 @@ internal static class FeaturizerInput
         switch (column.Type)
         {
             case ImageDataViewType image:
+                resizing = EffectiveResizing(model, resizing, columnName);
                 if (resizing == VaeImageResizing.None && image.Height > 0 && image.Width > 0
                     && (image.Height != model.Height || image.Width != model.Width))
                     throw new ArgumentException(
                         $"Input column '{columnName}' holds {image.Width}x{image.Height} images, but the model expects {model.Width}x{model.Height} (W×H); " +
                         "set VaeFeaturizerOptions.Resizing to resize.", "inputSchema");
-                return FeaturizerInputKind.Image;
+                return model.Description.Preprocessing != null ? FeaturizerInputKind.ContractImage : FeaturizerInputKind.Image;
             case VectorDataViewType vector when vector.ItemType == NumberDataViewType.Single:
                 if (vector.Size == 0)
                     return FeaturizerInputKind.VariableSizeVector;
@@ -47,6 +50,32 @@ internal static class FeaturizerInput
             default:
                 throw new ArgumentException($"Input column '{columnName}' has type {column.Type}; expected {Expected(model)}.", "inputSchema");
         }
+    }
+
+    /// <summary>
+    /// The resizing an image column gets: AsTrained becomes the model's recorded mode (contract v2) or None; on a v2
+    /// model an explicit mode must be the recorded one (or None), since any other gives features the model never saw.
+    /// </summary>
+    public static VaeImageResizing EffectiveResizing(VaeModel model, VaeImageResizing option, string columnName)
+    {
+        if (!Enum.IsDefined(option))
+            throw new ArgumentOutOfRangeException(nameof(option), option, "Unknown VaeImageResizing.");
+        var recorded = model.Description.Preprocessing;
+        if (recorded == null)
+            return option == VaeImageResizing.AsTrained ? VaeImageResizing.None : option;
+        var trained = recorded.Resize switch
+        {
+            VaeResizeMode.Pad => VaeImageResizing.IsoPad,
+            VaeResizeMode.Crop => VaeImageResizing.IsoCrop,
+            _ => VaeImageResizing.Fill,
+        };
+        if (option is VaeImageResizing.AsTrained)
+            return trained;
+        if (option != VaeImageResizing.None && option != trained)
+            throw new ArgumentException(
+                $"Input column '{columnName}': Resizing = {option}, but '{model.Source}' was trained on images resized by '{recorded.Resize}' " +
+                $"({recorded}); another resize mode would give features the model never saw. Leave Resizing at AsTrained (or {trained}).", "options");
+        return option;
     }
 
     /// <summary>Same check against a <see cref="SchemaShape"/> (vector sizes are not known there; they are checked at Fit).</summary>
@@ -63,6 +92,48 @@ internal static class FeaturizerInput
         string actual = column.Kind == SchemaShape.Column.VectorKind.Scalar ? $"{column.ItemType}" : $"Vector<{column.ItemType}>";
         if (!image && !floatVector)
             throw new ArgumentException($"Input column '{columnName}' has type {actual}; expected {Expected(model)}.", "inputSchema");
+    }
+
+    /// <summary>
+    /// The saved chain's image steps for a contract v2 model: ML.NET's resize (to the model size; a no-op at that size)
+    /// and the premultiplied A, R, G, B planes as unscaled floats, which the graph then composites and converts.
+    /// </summary>
+    public static IEstimator<ITransformer> ArgbExtraction(MLContext ml, string imageColumn, string argbColumn, VaeModel model,
+        VaeImageResizing resizing, out string[] temporaryColumns)
+    {
+        string resized = argbColumn + ".resized";
+        var kind = resizing switch
+        {
+            VaeImageResizing.IsoPad => ImageResizingEstimator.ResizingKind.IsoPad,
+            VaeImageResizing.IsoCrop => ImageResizingEstimator.ResizingKind.IsoCrop,
+            _ => ImageResizingEstimator.ResizingKind.Fill,
+        };
+        temporaryColumns = [resized];
+        return ml.Transforms.ResizeImages(resized, model.Width, model.Height, imageColumn, kind)
+            .Append(ml.Transforms.ExtractPixels(argbColumn, resized, ImagePixelExtractingEstimator.ColorBits.All,
+                ImagePixelExtractingEstimator.ColorsOrder.ARGB, interleavePixelColors: false, scaleImage: 1f, offsetImage: 0f, outputAsFloatArray: true));
+    }
+
+    /// <summary>
+    /// Preprocesses one MLImage by the model's recorded preprocessing into <paramref name="destination"/> (C·H·W values
+    /// byte/255). The EXIF orientation, which MLImage drops, is read from the file the image's Tag names (ML.NET's
+    /// LoadImages sets it to the path); an image without a readable file is taken as stored.
+    /// </summary>
+    public static void Preprocess(VaeModel model, MLImage image, bool resize, string column, long row, byte[] scratch, Span<float> destination)
+    {
+        var preprocessing = model.Description.Preprocessing!;
+        if (!resize && (image.Width != model.Width || image.Height != model.Height))
+            throw new InvalidDataException(
+                $"Column '{column}', row {row}: the image is {image.Width}x{image.Height} (W×H), but the model expects {model.Width}x{model.Height} and Resizing is None.");
+        if (image.PixelFormat is not (MLPixelFormat.Bgra32 or MLPixelFormat.Rgba32))
+            throw new InvalidDataException($"Column '{column}', row {row}: the image's pixel format is {image.PixelFormat}; expected Bgra32 or Rgba32.");
+        var origin = SkiaSharp.SKEncodedOrigin.TopLeft;
+        if (preprocessing.ApplyExifOrientation && image.Tag is { Length: > 0 } tag && File.Exists(tag))
+            origin = ImageDecoder.OriginOf(tag);
+        ImagePreprocessor.Apply(preprocessing, image.Pixels, image.Width, image.Height, image.PixelFormat == MLPixelFormat.Bgra32, origin,
+            model.Height, model.Width, scratch);
+        for (int i = 0; i < scratch.Length; i++)
+            destination[i] = ImagePreprocessor.ToUnit(scratch[i]);
     }
 
     /// <summary>

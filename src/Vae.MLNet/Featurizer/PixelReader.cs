@@ -10,15 +10,22 @@ namespace Vae.MLNet;
 internal sealed class PixelReader
 {
     private readonly FeaturizerBinding _binding;
-    private readonly ValueGetter<VBuffer<float>> _pixels;
+    private readonly ValueGetter<VBuffer<float>>? _pixels;
     private readonly ValueGetter<MLImage>? _image;
+    private readonly byte[]? _preprocessed;
     private VBuffer<float> _buffer;
 
     public PixelReader(DataViewRow sourceRow, FeaturizerBinding binding)
     {
         _binding = binding;
+        if (binding.InputKind == FeaturizerInputKind.ContractImage)
+        {
+            _image = sourceRow.GetGetter<MLImage>(sourceRow.Schema[binding.InputColumnIndex]);
+            _preprocessed = new byte[binding.Model.PixelCount];
+            return;
+        }
         _pixels = sourceRow.GetGetter<VBuffer<float>>(sourceRow.Schema[binding.PixelColumnName]);
-        if (binding.InputKind == FeaturizerInputKind.Image && binding.Options.Resizing == VaeImageResizing.None)
+        if (binding.InputKind == FeaturizerInputKind.Image && binding.Resizing == VaeImageResizing.None)
             _image = sourceRow.GetGetter<MLImage>(sourceRow.Schema[binding.InputColumnIndex]);
     }
 
@@ -33,12 +40,18 @@ internal sealed class PixelReader
             _image(ref image!);
             if (image == null)
                 throw new InvalidDataException($"Column '{column}', row {row}: the image is missing (null).");
+            if (_preprocessed != null)
+            {
+                // Contract images: the model's own preprocessing; its bytes are valid pixels by construction.
+                FeaturizerInput.Preprocess(model, image, _binding.Resizing != VaeImageResizing.None, column, row, _preprocessed, destination);
+                return true;
+            }
             if (image.Width != model.Width || image.Height != model.Height)
                 throw new InvalidDataException(
                     $"Column '{column}', row {row}: the image is {image.Width}x{image.Height} (W×H), but the model expects {model.Width}x{model.Height}; " +
                     "set VaeFeaturizerOptions.Resizing to resize images.");
         }
-        _pixels(ref _buffer);
+        _pixels!(ref _buffer);
         if (_buffer.Length != model.PixelCount)
             throw new InvalidDataException(
                 $"Column '{column}', row {row}: expected {model.PixelCount} pixel values ({model.Channels}x{model.Height}x{model.Width}), got {_buffer.Length}.");

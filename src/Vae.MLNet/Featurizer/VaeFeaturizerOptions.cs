@@ -56,8 +56,12 @@ public sealed class VaeFeaturizerOptions
     /// <summary>What to do with NaN or infinite pixels.</summary>
     public InvalidPixelHandling InvalidPixelHandling = InvalidPixelHandling.Throw;
 
-    /// <summary>How an image input of another size is brought to the model's size.</summary>
-    public VaeImageResizing Resizing = VaeImageResizing.None;
+    /// <summary>
+    /// How an image input of another size is brought to the model's size. The default, AsTrained, repeats the
+    /// model's recorded preprocessing (contract v2: resize mode, resampling, background, colour) exactly as
+    /// training did; for v1 models and foreign encoders it means None.
+    /// </summary>
+    public VaeImageResizing Resizing = VaeImageResizing.AsTrained;
 
     /// <summary>A copy, so an estimator is not changed by later edits of the caller's object.</summary>
     internal VaeFeaturizerOptions Clone() => (VaeFeaturizerOptions)MemberwiseClone();
@@ -76,15 +80,22 @@ public enum InvalidPixelHandling
     MaximalError,
 }
 
-/// <summary>How an image input is brought to the model's H×W (ML.NET's <c>ResizeImages</c> kinds).</summary>
+/// <summary>
+/// How an image input is brought to the model's H×W. On a contract v2 model every image goes through the
+/// model's own preprocessing (<see cref="VaeModel.Preprocessing"/>); Fill, IsoPad and IsoCrop must then name
+/// the recorded resize mode (another one would give features the model never saw, so it is refused). On v1
+/// models and foreign encoders they are ML.NET's <c>ResizeImages</c> kinds, as before.
+/// </summary>
 public enum VaeImageResizing
 {
     /// <summary>No resizing: an image of another size is an error naming the column, row and both sizes.</summary>
-    None,
+    None = 0,
     /// <summary>Stretch to H×W.</summary>
-    Fill,
+    Fill = 1,
     /// <summary>Keep the aspect ratio, pad.</summary>
-    IsoPad,
+    IsoPad = 2,
     /// <summary>Keep the aspect ratio, crop the center.</summary>
-    IsoCrop,
+    IsoCrop = 3,
+    /// <summary>As the model was trained (its recorded preprocessing); None for models that record none. The default.</summary>
+    AsTrained = 4,
 }

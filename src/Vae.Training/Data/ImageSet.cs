@@ -1,3 +1,5 @@
+using Vae.MLNet;
+
 namespace Vae.Training.Data;
 
 /// <summary>
@@ -23,11 +25,18 @@ public sealed class ImageSet
     /// <summary>Where the images came from, for logs and model metadata.</summary>
     public string Source { get; }
 
+    /// <summary>
+    /// How the images were made from files (recorded in the exported model so the featurizer repeats it);
+    /// for sets not read from image files, the default preprocessing for the channel count (null when C ∉ {1, 3}).
+    /// </summary>
+    public VaeImagePreprocessing? Preprocessing { get; }
+
     /// <summary>C·H·W.</summary>
     public int PixelsPerImage => Channels * Height * Width;
 
     /// <summary>Wraps existing buffers after checking that their sizes agree.</summary>
-    public ImageSet(float[] pixels, int[] labels, int count, int channels, int height, int width, string source, IReadOnlyList<string>? classNames = null)
+    public ImageSet(float[] pixels, int[] labels, int count, int channels, int height, int width, string source, IReadOnlyList<string>? classNames = null,
+        VaeImagePreprocessing? preprocessing = null)
     {
         ArgumentNullException.ThrowIfNull(pixels);
         ArgumentNullException.ThrowIfNull(labels);
@@ -39,6 +48,14 @@ public sealed class ImageSet
             throw new ArgumentException($"{source}: {labels.Length} labels for {count} images.");
         (Pixels, Labels, Count, Channels, Height, Width, Source) = (pixels, labels, count, channels, height, width, source);
         ClassNames = classNames ?? Array.Empty<string>();
+        if (preprocessing != null && preprocessing.Channels != channels)
+            throw new ArgumentException($"{source}: the preprocessing makes {preprocessing.Channels}-channel images, but the set has {channels}.");
+        Preprocessing = preprocessing?.Clone() ?? channels switch
+        {
+            1 => new VaeImagePreprocessing { ColorMode = VaeColorMode.Grayscale },
+            3 => new VaeImagePreprocessing { ColorMode = VaeColorMode.Rgb },
+            _ => null,
+        };
     }
 
     /// <summary>The pixels of image <paramref name="index"/>.</summary>
@@ -54,7 +71,7 @@ public sealed class ImageSet
             Image(indices[i]).CopyTo(pixels.AsSpan(i * PixelsPerImage, PixelsPerImage));
             if (labels.Length != 0) labels[i] = Labels[indices[i]];
         }
-        return new ImageSet(pixels, labels, indices.Count, Channels, Height, Width, source ?? Source, ClassNames);
+        return new ImageSet(pixels, labels, indices.Count, Channels, Height, Width, source ?? Source, ClassNames, Preprocessing);
     }
 
     /// <summary>

@@ -24,6 +24,7 @@ internal static class ModelExport
             GaussianSigma = sigma,
             Beta = beta,
             Dataset = trainImages.Source,
+            Preprocessing = trainImages.Preprocessing,
             ErrorQuantiles = VaeErrorQuantiles.Compute(network, trainImages, likelihood, sigma),
         };
         return VaeOnnxExporter.Export(network, info, directory);

@@ -18,6 +18,12 @@ public sealed record VaeExportInfo
     /// <summary>KL weight β used in training.</summary>
     public double Beta { get; init; } = 1.0;
 
+    /// <summary>
+    /// How the training images were made from files (metadata <c>vae.preprocessing</c>), e.g.
+    /// <see cref="Data.ImageSet.Preprocessing"/>; null = the default preprocessing for the channel count.
+    /// </summary>
+    public VaeImagePreprocessing? Preprocessing { get; init; }
+
     /// <summary>Description of the training data (e.g. <see cref="Data.ImageSet.Source"/>).</summary>
     public required string Dataset { get; init; }
 

@@ -31,6 +31,14 @@ internal static class VaeExportMetadata
         };
         if (info.Likelihood == VaeLikelihood.Gaussian)
             entries.Add(new(VaeContract.Metadata.GaussianSigma, Number(info.GaussianSigma!.Value)));
+        if (architecture.Channels is 1 or 3)
+        {
+            var preprocessing = info.Preprocessing
+                ?? new VaeImagePreprocessing { ColorMode = architecture.Channels == 1 ? VaeColorMode.Grayscale : VaeColorMode.Rgb };
+            if (preprocessing.Channels != architecture.Channels)
+                throw new ArgumentException($"The preprocessing makes {preprocessing.Channels}-channel images, but the network takes {architecture.Channels}.");
+            entries.Add(new(VaeContract.Metadata.Preprocessing, preprocessing.ToJson()));
+        }
         entries.Add(new(VaeContract.Metadata.Beta, Number(info.Beta)));
         entries.Add(new(VaeContract.Metadata.Architecture, architecture.ToString()));
         if (prior != null)

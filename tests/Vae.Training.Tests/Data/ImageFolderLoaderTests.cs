@@ -1,3 +1,4 @@
+using Vae.MLNet;
 using SkiaSharp;
 using Vae.Training.Data;
 
@@ -17,21 +18,22 @@ public sealed class ImageFolderLoaderTests : IDisposable
         WriteSolid("a_gray/one.png", 4, 4, new SKColor(51, 51, 51));
         WriteSolid("C_blue/x.png", 4, 4, new SKColor(0, 0, 255)); // 'C' sorts before 'a' ordinally
 
-        var set = ImageFolderLoader.Load(_root, 4, 4, ImageColorMode.Grayscale);
+        var set = ImageFolderLoader.Load(_root, 4, 4, VaeColorMode.Grayscale);
 
         Assert.Equal(new[] { "C_blue", "a_gray", "b_red" }, set.ClassNames);
         Assert.Equal(new[] { 0, 1, 2, 2 }, set.Labels);
         Assert.Equal((4, 1, 4, 4), (set.Count, set.Channels, set.Height, set.Width));
-        Assert.All(set.Image(0).ToArray(), p => Assert.Equal(0.114f, p, 1e-5f));
-        Assert.All(set.Image(1).ToArray(), p => Assert.Equal(51 / 255f, p, 1e-5f));
-        Assert.All(set.Image(2).ToArray(), p => Assert.Equal(0.299f, p, 1e-5f));
+        // Luma rounded to bytes: blue round(0.114·255) = 29, red round(0.299·255) = 76.
+        Assert.All(set.Image(0).ToArray(), p => Assert.Equal(29 / 255f, p));
+        Assert.All(set.Image(1).ToArray(), p => Assert.Equal(51 / 255f, p));
+        Assert.All(set.Image(2).ToArray(), p => Assert.Equal(76 / 255f, p));
     }
 
     [Fact]
     public void RgbModeKeepsChannelsPlaneByPlane()
     {
         WriteSolid("only/a.png", 3, 2, new SKColor(255, 128, 0));
-        var set = ImageFolderLoader.Load(_root, 2, 3, ImageColorMode.Rgb);
+        var set = ImageFolderLoader.Load(_root, 2, 3, VaeColorMode.Rgb);
 
         Assert.Equal((1, 3, 2, 3), (set.Count, set.Channels, set.Height, set.Width));
         var pixels = set.Image(0).ToArray();
@@ -89,14 +91,17 @@ public sealed class ImageFolderLoaderTests : IDisposable
     }
 
     [Fact]
-    public void TransparencyIsCompositedOverBlack()
+    public void TransparencyIsCompositedOverWhiteByDefaultOrTheChosenBackground()
     {
-        // White at 50 % alpha → 0.5 grey over black; fully transparent red → black.
+        // White at 50 % alpha → white over white, 0.5 grey over black; fully transparent red → the background.
         WriteSolid("a/half.png", 2, 2, new SKColor(255, 255, 255, 128));
         WriteSolid("a/clear.png", 2, 2, new SKColor(255, 0, 0, 0));
-        var set = ImageFolderLoader.Load(_root, 2, 2);
-        Assert.All(set.Image(0).ToArray(), p => Assert.Equal(0f, p, 1e-6f));          // clear.png
-        Assert.All(set.Image(1).ToArray(), p => Assert.Equal(128 / 255f, p, 0.01f));  // half.png
+        var white = ImageFolderLoader.Load(_root, 2, 2);
+        Assert.All(white.Image(0).ToArray(), p => Assert.Equal(1f, p));               // clear.png
+        Assert.All(white.Image(1).ToArray(), p => Assert.Equal(1f, p));               // half.png
+        var black = ImageFolderLoader.Load(_root, 2, 2, new VaeImagePreprocessing { Background = "#000000" });
+        Assert.All(black.Image(0).ToArray(), p => Assert.Equal(0f, p));
+        Assert.All(black.Image(1).ToArray(), p => Assert.Equal(128 / 255f, p));
     }
 
     [Fact]

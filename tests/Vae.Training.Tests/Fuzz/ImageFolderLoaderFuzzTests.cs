@@ -1,3 +1,4 @@
+using Vae.MLNet;
 using System.Diagnostics;
 using SkiaSharp;
 using Vae.Training.Data;
@@ -51,7 +52,7 @@ public class ImageFolderLoaderFuzzTests
             {
                 byte[] input = ByteMutator.Mutate(valid, random, headerLength);
                 File.WriteAllBytes(path, input);
-                var mode = i % 2 == 0 ? ImageColorMode.Grayscale : ImageColorMode.Rgb;
+                var mode = i % 2 == 0 ? VaeColorMode.Grayscale : VaeColorMode.Rgb;
                 runner.Run(i, () =>
                 {
                     var set = ImageFolderLoader.Load(folder, Size, Size, mode);

@@ -31,7 +31,9 @@ public sealed class VaeExportMetadataTests : IDisposable
             var fromRuntime = session.ModelMetadata.CustomMetadataMap;
             Assert.Equal(fromFile.OrderBy(p => p.Key), fromRuntime.OrderBy(p => p.Key));
 
-            Assert.Equal("1", fromFile[VaeContract.Metadata.Contract]);
+            Assert.Equal("2", fromFile[VaeContract.Metadata.Contract]);
+            var preprocessing = VaeImagePreprocessing.FromJson(fromFile[VaeContract.Metadata.Preprocessing], path);
+            Assert.Equal((VaeColorMode.Grayscale, VaeResizeMode.Stretch, "#FFFFFF"), (preprocessing.ColorMode, preprocessing.Resize, preprocessing.Background));
             Assert.Equal("1x28x28", fromFile[VaeContract.Metadata.ImageShape]);
             Assert.Equal("4", fromFile[VaeContract.Metadata.LatentDim]);
             Assert.Equal(likelihood == VaeLikelihood.Bernoulli ? "bernoulli" : "gaussian", fromFile[VaeContract.Metadata.Likelihood]);

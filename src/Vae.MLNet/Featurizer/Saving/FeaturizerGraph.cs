@@ -20,8 +20,12 @@ internal static class FeaturizerGraph
     public const string OriginalInputKey = "vae.featurizer.original_input";
     public const string ScalarColumnsKey = "vae.featurizer.scalar_columns";
 
+    /// <summary>
+    /// The graph; with <paramref name="argbFeed"/> the feed is ML.NET's ExtractPixels output (premultiplied A, R, G, B
+    /// planes, unscaled) and the graph repeats the model's composite and colour steps (<see cref="PreprocessingNodes"/>).
+    /// </summary>
     public static ModelProto Build(VaeModel model, FeaturizerOutput[] outputs, string feedColumn, InvalidPixelHandling invalidPixels,
-        string optionsJson, string? mappingJson)
+        string optionsJson, string? mappingJson, VaeImagePreprocessing? argbFeed = null)
     {
         var proto = ModelProto.Parser.ParseFrom(model.OnnxBytes);
         long opset = proto.OpsetImport.Where(o => o.Domain is "" or "ai.onnx").Select(o => o.Version).DefaultIfEmpty(0).Max();
@@ -42,12 +46,32 @@ internal static class FeaturizerGraph
         // Input: the pixel column, fixed C·H·W so ML.NET's OnnxTransformer accepts a known-size vector.
         b.DetachInput(modelInput);
         long?[] inputDims = layout.InputRank == 4 ? [null, layout.Channels, layout.Height, layout.Width] : [null, layout.PixelCount];
-        b.AddInput(feedColumn, inputDims);
         string? badRow = null;
-        if (invalidPixels == InvalidPixelHandling.MaximalError)
+        if (argbFeed != null)
+        {
+            // Preprocessed bytes are valid pixels by construction: no NaN handling needed.
+            b.AddInput(feedColumn, [null, 4, layout.Height, layout.Width]);
+            if (layout.InputRank == 4)
+            {
+                PreprocessingNodes.Add(b, argbFeed, feedColumn, modelInput);
+            }
+            else
+            {
+                string planar = b.UniqueName("preprocessed");
+                PreprocessingNodes.Add(b, argbFeed, feedColumn, planar);
+                b.AddNode("Reshape", [planar, b.AddInitializer("input_shape", [-1L, layout.PixelCount], 2)], modelInput);
+            }
+        }
+        else if (invalidPixels == InvalidPixelHandling.MaximalError)
+        {
+            b.AddInput(feedColumn, inputDims);
             badRow = SanitizedInput(b, feedColumn, modelInput);
+        }
         else
+        {
+            b.AddInput(feedColumn, inputDims);
             b.AddNode("Identity", [feedColumn], modelInput);
+        }
 
         var nodes = new VaeOutputNodes(b, model, Prefix, modelInput, ranks);
         int k = layout.LatentDim;

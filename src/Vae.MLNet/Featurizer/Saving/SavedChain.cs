@@ -13,7 +13,11 @@ namespace Vae.MLNet;
 /// transformer always emits vectors, so the reconstruction error and KL are <c>Vector&lt;Single, 1&gt;</c>
 /// instead of Single; z is drawn afresh per row (ONNX has no seeded per-row generator); with
 /// InvalidPixelHandling.Throw, NaN/Inf pixels are not checked (ONNX cannot throw; they give NaN), while
-/// MaximalError is computed in the graph; images are always resized to the model size (a no-op at that size). <see cref="LoadFast"/> restores all of it.
+/// MaximalError is computed in the graph; images are always resized to the model size (a no-op at that size).
+/// For contract v2 models the chain extracts the premultiplied ARGB planes and the graph composites and converts
+/// them exactly as training did, so images already at the model size give the training features; images of
+/// another size are resized by ML.NET's <c>ResizeImages</c>, whose filter differs from the model's (the features
+/// are then close, not equal), and the EXIF orientation is not applied. <see cref="LoadFast"/> restores all of it.
 /// </summary>
 internal sealed class SavedChain : IDisposable
 {
@@ -40,7 +44,11 @@ internal sealed class SavedChain : IDisposable
         string optionsJson = JsonSerializer.Serialize(options, Json);
         string? mappingJson = featurizer.Model.Mapping is { } m ? JsonSerializer.Serialize(m, Json) : null;
         string feed = binding.PixelColumnName;
-        var graph = FeaturizerGraph.Build(featurizer.Model, binding.Outputs, feed, options.InvalidPixelHandling, optionsJson, mappingJson);
+        bool contractImage = binding.InputKind == FeaturizerInputKind.ContractImage;
+        if (contractImage)
+            feed = $"{options.InputColumnName}.vae-argb";
+        var graph = FeaturizerGraph.Build(featurizer.Model, binding.Outputs, feed, options.InvalidPixelHandling, optionsJson, mappingJson,
+            contractImage ? featurizer.Model.Description.Preprocessing : null);
 
         string folder = Directory.CreateTempSubdirectory("vae-featurizer-save-").FullName;
         string onnxPath = Path.Combine(folder, "featurizer.onnx");
@@ -50,7 +58,12 @@ internal sealed class SavedChain : IDisposable
         string[] temporary = [];
         if (binding.InputKind == FeaturizerInputKind.Image)
         {
-            chain = chain.Append(FeaturizerInput.ImagePreprocessing(ml, options.InputColumnName, feed, featurizer.Model, options.Resizing, out var intermediate));
+            chain = chain.Append(FeaturizerInput.ImagePreprocessing(ml, options.InputColumnName, feed, featurizer.Model, binding.Resizing, out var intermediate));
+            temporary = [.. intermediate, feed];
+        }
+        else if (contractImage)
+        {
+            chain = chain.Append(FeaturizerInput.ArgbExtraction(ml, options.InputColumnName, feed, featurizer.Model, binding.Resizing, out var intermediate));
             temporary = [.. intermediate, feed];
         }
         var withOnnx = chain.Append(ml.Transforms.ApplyOnnxModel(binding.Outputs.Select(o => o.Name).ToArray(), [feed], onnxPath));
