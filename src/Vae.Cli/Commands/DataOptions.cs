@@ -41,6 +41,10 @@ internal sealed class DataOptions
         });
     }
 
+    /// <summary>How --images are made into model inputs (the colour mode; recorded in the exported model).</summary>
+    public VaeImagePreprocessing Preprocessing(ParseResult parse) =>
+        new() { ColorMode = parse.GetValue(Rgb) ? VaeColorMode.Rgb : VaeColorMode.Grayscale };
+
     /// <summary>Loads the images the options name, split into train and test (see <see cref="DataSplit"/>).</summary>
     public DataSplit Load(ParseResult parse, int seed, double testFraction = 0.2)
     {
@@ -49,7 +53,7 @@ internal sealed class DataOptions
         if (images != null)
         {
             TryParseSize(parse.GetValue(ImageSize)!, out int height, out int width);
-            var all = ImageFolderLoader.Load(images.FullName, height, width, parse.GetValue(Rgb) ? VaeColorMode.Rgb : VaeColorMode.Grayscale);
+            var all = ImageFolderLoader.Load(images.FullName, height, width, Preprocessing(parse));
             split = DataSplit.Random(all, testFraction, seed);
         }
         else

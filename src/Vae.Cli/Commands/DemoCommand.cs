@@ -11,17 +11,26 @@ internal static class DemoCommand
     public static Command Create(CliContext context)
     {
         var command = new Command("demo",
-            "Train a VAE on Fashion-MNIST (embedded t10k by default, split 8,000/2,000), export it to ONNX, then in ML.NET: classify and cluster " +
+            "Train a VAE on Fashion-MNIST (embedded t10k by default, split 8,000/2,000) or a folder of class subfolders of images (--images, colour with --rgb), export it to ONNX, then in ML.NET: classify and cluster " +
             "on μ vs raw pixels, and detect a held-out class as anomalies (VAE vs RandomizedPca). Writes report.md with figures under --out.");
         var defaults = new DemoOptions();
         var data = CliOptions.ExistingDirectory("--data",
             "IDX folder: train-* for training and t10k-* for testing, or a single split divided 80/20. Default: the embedded Fashion-MNIST t10k.");
+        var folder = new DataOptions();
         var limit = CliOptions.Int("--limit", "Use at most this many training images (0 = all; the test set is limited to a quarter of it).", 0, min: 0);
         var settings = new TrainSettings(epochs: defaults.Epochs, latent: defaults.LatentDim, priorComponents: defaults.PriorComponents);
         var output = CliOptions.OutputDirectory("Folder for report.md, figures, models and checkpoints.", "out");
         var holdOut = CliOptions.Int("--anomaly-class", "Class left out of the anomaly detectors' training and scored as the anomaly (8 = Bag).", defaults.AnomalyClass, min: 0);
         command.Options.Add(data);
+        command.Options.Add(folder.Images);
+        command.Options.Add(folder.ImageSize);
+        command.Options.Add(folder.Rgb);
         command.Options.Add(limit);
+        command.Validators.Add(r =>
+        {
+            if (r.GetResult(data) is { Implicit: false } && r.GetResult(folder.Images) is { Implicit: false })
+                r.AddError("--data and --images choose the images two ways; give one of them.");
+        });
         settings.AddTo(command);
         command.Options.Add(output);
         command.Options.Add(holdOut);
@@ -33,10 +42,15 @@ internal static class DemoCommand
         {
             int trainLimit = parse.GetValue(limit);
             var hidden = TrainSettings.ParseHidden(parse.GetValue(settings.Hidden)) ?? Array.Empty<int>();
+            DataOptions.TryParseSize(parse.GetValue(folder.ImageSize)!, out int imageHeight, out int imageWidth);
             var options = new DemoOptions
             {
                 OutputDirectory = parse.GetValue(output)!.FullName,
                 DataDirectory = parse.GetValue(data)?.FullName,
+                ImagesDirectory = parse.GetValue(folder.Images)?.FullName,
+                ImageHeight = imageHeight,
+                ImageWidth = imageWidth,
+                Preprocessing = folder.Preprocessing(parse),
                 TrainLimit = trainLimit > 0 ? trainLimit : null,
                 TestLimit = trainLimit > 0 ? Math.Max(10, trainLimit / 4) : null,
                 Seed = parse.GetValue(settings.Seed),

@@ -3,17 +3,24 @@ using Vae.Training.Data;
 
 namespace Vae.Cli.Demo;
 
-/// <summary>Step 0: the images. train-*/t10k-* when both exist, else a seeded 80/20 split of the one present.</summary>
+/// <summary>
+/// Step 0: the images. An image folder (class subfolders), or IDX: train-*/t10k-* when both exist; else a seeded
+/// 80/20 split of the one present.
+/// </summary>
 internal static class DemoData
 {
     public static DataSplit Load(DemoOptions options)
     {
-        var split = options.DataDirectory is { } directory
+        var split = options.ImagesDirectory is { } images
+            ? DataSplit.Random(ImageFolderLoader.Load(images, options.ImageHeight, options.ImageWidth, options.Preprocessing), DemoOptions.TestFraction, options.Seed)
+            : options.DataDirectory is { } directory
             ? DataSplit.FromIdxFolder(directory, DemoOptions.TestFraction, options.Seed)
             : DataSplit.Random(FashionMnist.LoadEmbeddedTest(), DemoOptions.TestFraction, options.Seed);
         split = split.Limit(options.TrainLimit ?? int.MaxValue, options.TestLimit ?? int.MaxValue);
         if (split.Train.Labels.Length == 0 || split.Test.Labels.Length == 0)
-            throw new InvalidDataException($"{options.DataDirectory}: the demo needs labels (train/t10k-labels-idx1-ubyte) for classification, clustering and anomaly detection.");
+            throw new InvalidDataException(options.ImagesDirectory != null
+                ? $"{options.ImagesDirectory}: the demo needs labelled images (one subfolder per class) for classification, clustering and anomaly detection."
+                : $"{options.DataDirectory}: the demo needs labels (train/t10k-labels-idx1-ubyte) for classification, clustering and anomaly detection.");
         return split;
     }
 }

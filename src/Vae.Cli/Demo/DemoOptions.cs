@@ -16,6 +16,17 @@ internal sealed record DemoOptions
     public string OutputDirectory { get; init; } = "out";
     /// <summary>IDX folder (train-* and/or t10k-*); null = the embedded Fashion-MNIST t10k.</summary>
     public string? DataDirectory { get; init; }
+    /// <summary>
+    /// A folder of class subfolders of images (colour or not) instead of IDX data; null = IDX. The images are made
+    /// <see cref="ImageHeight"/>×<see cref="ImageWidth"/> by <see cref="Preprocessing"/>, and KMeans gets one cluster per class.
+    /// </summary>
+    public string? ImagesDirectory { get; init; }
+    /// <summary>Height the <see cref="ImagesDirectory"/> images are made.</summary>
+    public int ImageHeight { get; init; } = 28;
+    /// <summary>Width the <see cref="ImagesDirectory"/> images are made.</summary>
+    public int ImageWidth { get; init; } = 28;
+    /// <summary>How the <see cref="ImagesDirectory"/> images are made (colour mode, resize, background).</summary>
+    public VaeImagePreprocessing Preprocessing { get; init; } = new();
     /// <summary>Seed of the data split, weights, shuffling, noise and the ML.NET trainers.</summary>
     public int Seed { get; init; }
     /// <summary>Use at most this many training images (null = all).</summary>
@@ -74,6 +85,10 @@ internal sealed record DemoOptions
     public DemoOptions Validated()
     {
         if (string.IsNullOrWhiteSpace(OutputDirectory)) throw new ArgumentException("Demo output folder is empty.");
+        if (DataDirectory != null && ImagesDirectory != null)
+            throw new ArgumentException("Give the demo IDX data or an image folder, not both.");
+        if (ImageHeight < 1 || ImageWidth < 1) throw new ArgumentException($"Image size must be positive, got {ImageHeight}x{ImageWidth}.");
+        Preprocessing.Validate();
         if (TrainLimit is < 10) throw new ArgumentException($"TrainLimit must be ≥ 10 images, got {TrainLimit}.");
         if (TestLimit is < 10) throw new ArgumentException($"TestLimit must be ≥ 10 images, got {TestLimit}.");
         if (Epochs < 1) throw new ArgumentException($"Epochs must be ≥ 1, got {Epochs}.");

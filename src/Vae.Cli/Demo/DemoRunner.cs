@@ -28,6 +28,14 @@ internal sealed class DemoRunner
         Step("0. Data");
         var data = DemoData.Load(options);
         _console.MarkupLine(Markup.Escape(data.Description));
+        if (options.ImagesDirectory != null)
+        {
+            // A folder's classes set KMeans' k; the held-out anomaly class must be one of them.
+            int classes = Math.Max(data.Train.ClassNames.Count, data.Train.Labels.Max() + 1);
+            if (options.AnomalyClass >= classes)
+                throw new ArgumentException($"--anomaly-class {options.AnomalyClass}: {options.ImagesDirectory} has {classes} classes (0..{classes - 1}).");
+            options = options with { Clusters = classes };
+        }
 
         Step("1. Train a VAE and export vae.onnx + decoder.onnx");
         var vae = TrainVaeStep.Run(_console, options, data, modelDir, figures: true, cancellationToken);
