@@ -53,6 +53,8 @@ internal static class RatioReport
                 report["quality"] = QualityReport.Measure(o, models, Progress);
             if (o.OneClass)
                 report["one_class"] = OneClassReport.Measure(o, models, Progress);
+            if (o.ColourDirectory != null)
+                report["colour"] = ColourReport.Measure(o, models, Progress);
             if (o.OneClassValidationDirectory is { } dump)
                 report["one_class_validation"] = OneClassValidationDump.Measure(o, dump, models, Progress);
         }

@@ -56,6 +56,17 @@ internal sealed record ReportOptions
     /// <summary>Skip the throughput measurements (quality only).</summary>
     public bool SkipThroughput { get; init; }
 
+    /// <summary>Folder of category subfolders of colour images for <c>--colour</c> (e.g. /usr/share/openclipart/png); null = skip.</summary>
+    public string? ColourDirectory { get; init; }
+    /// <summary>Square image sizes of the colour run.</summary>
+    public IReadOnlyList<int> ColourSizes { get; init; } = [32, 64];
+    /// <summary>Conv channels of the colour VAE.</summary>
+    public IReadOnlyList<int> ColourWidths { get; init; } = [32, 64];
+    /// <summary>Categories of the colour one-class protocol (the largest ones); 0 skips it.</summary>
+    public int ColourOneClass { get; init; } = 6;
+    /// <summary>Likelihood of the colour VAE; null = the trainer's default.</summary>
+    public Vae.MLNet.VaeLikelihood? ColourLikelihood { get; init; }
+
     /// <summary>Parses <c>--name value</c> pairs and flags; unknown arguments are an error naming them.</summary>
     public static ReportOptions Parse(IReadOnlyList<string> args)
     {
@@ -100,6 +111,12 @@ internal sealed record ReportOptions
                 "--one-class-batch" => o with { OneClassBatch = NextInt() },
                 "--one-class-validation" => o with { OneClassValidationDirectory = Next(), SkipThroughput = true },
                 "--onnx" => o with { QualityOnnx = Next() },
+                "--colour" => o with { ColourDirectory = Next() },
+                "--colour-only" => o with { ColourDirectory = Next(), SkipThroughput = true },
+                "--colour-sizes" => o with { ColourSizes = Integers(args[i], Next()) },
+                "--colour-widths" => o with { ColourWidths = Integers(args[i], Next()) },
+                "--colour-one-class" => o with { ColourOneClass = int.TryParse(Next(), NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n >= 0 ? n : throw new ArgumentException("--colour-one-class takes N ≥ 0 categories.") },
+                "--colour-likelihood" => o with { ColourLikelihood = Enum.TryParse<Vae.MLNet.VaeLikelihood>(Next(), ignoreCase: true, out var l) ? l : throw new ArgumentException($"--colour-likelihood takes one of {string.Join(", ", Enum.GetNames<Vae.MLNet.VaeLikelihood>())}.") },
                 "--models" => o with { QualityModels = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) },
                 "--torch-threads" => o with { TorchThreads = NextInt() },
                 "--ort-threads" => o with { OrtThreads = NextInt() },
@@ -108,10 +125,12 @@ internal sealed record ReportOptions
                 "--reps" => o with { Repetitions = NextInt() },
                 "--latency-calls" => o with { LatencyCalls = NextInt() },
                 _ => throw new ArgumentException(
-                    $"Unknown argument '{args[i]}'. Expected --report [--quality [--epochs N] [--models mlp,conv|none] [--onnx FILE] [--beta X] [--latent K] [--prior-components K] [--classifier lbfgs|fasttree|lightgbm [--classifier-trees N] [--classifier-leaves N]] [--kmeans-seeds N] [--umap-neighbors N] [--umap-seeds N] [--no-umap]] [--no-raw-baseline] [--one-class [--one-class-model mlp|conv[:k[:widths]]] [--one-class-batch N]] [--one-class-validation DIR] [--quality-only] [--one-class-only] " +
+                    $"Unknown argument '{args[i]}'. Expected --report [--quality [--epochs N] [--models mlp,conv|none] [--onnx FILE] [--beta X] [--latent K] [--prior-components K] [--classifier lbfgs|fasttree|lightgbm [--classifier-trees N] [--classifier-leaves N]] [--kmeans-seeds N] [--umap-neighbors N] [--umap-seeds N] [--no-umap]] [--no-raw-baseline] [--one-class [--one-class-model mlp|conv[:k[:widths]]] [--one-class-batch N]] [--one-class-validation DIR] [--colour DIR | --colour-only DIR [--colour-sizes 32,64] [--colour-widths 32,64] [--colour-one-class N] [--colour-likelihood NAME]] [--quality-only] [--one-class-only] " +
                     "[--torch-threads N] [--ort-threads N] [--batch-size N] [--train-steps N] [--reps N] [--latency-calls N]."),
             };
         }
+        static int[] Integers(string name, string text) => text.Split(',').Select(t =>
+            int.TryParse(t, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v > 0 ? v : throw new ArgumentException($"{name} takes positive integers separated by commas, got '{text}'.")).ToArray();
         if (o.QualityModels is ["none"])
             o = o.QualityOnnx is null
                 ? throw new ArgumentException("--models none trains no VAE, so it needs --onnx FILE (the exported VAE to measure).")
