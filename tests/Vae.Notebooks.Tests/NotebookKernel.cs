@@ -75,8 +75,11 @@ public sealed class NotebookKernel : IDisposable
     /// <summary>What stopped the runs, for an assertion message.</summary>
     public string SetupFailure => !Pack.Succeeded ? Pack.Describe() : ToolRestore.Describe();
 
-    /// <summary>Runs a notebook of the repository's notebooks/ folder, or any notebook at <paramref name="path"/>.</summary>
-    public ExecutedNotebook Run(string notebook, string? path = null)
+    /// <summary>
+    /// Runs a notebook of the repository's notebooks/ folder, or any notebook at <paramref name="path"/>;
+    /// <paramref name="settings"/> adds or overrides VAE_NOTEBOOK_* variables.
+    /// </summary>
+    public ExecutedNotebook Run(string notebook, string? path = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
         string source = path ?? NotebookPaths.Of(notebook);
         string executed = Path.Combine(_work, "executed", Path.GetFileName(source));
@@ -91,6 +94,8 @@ public sealed class NotebookKernel : IDisposable
             ["VAE_NOTEBOOK_DATA"] = null,       // the embedded sample
             ["VAE_NOTEBOOK_PACKAGES"] = null,   // the notebook finds artifacts/packages itself
         };
+        foreach (var (name, value) in settings ?? new Dictionary<string, string?>())
+            environment[name] = value;
         // In the notebook's folder, as VS Code starts the kernel; a notebook outside the repository runs from its root
         // (dotnet finds the tool manifest, .config/dotnet-tools.json, from the working directory up).
         string folder = Path.GetDirectoryName(source)!;

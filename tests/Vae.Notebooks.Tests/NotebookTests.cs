@@ -18,7 +18,7 @@ public class NotebookTests(NotebookKernel kernel, ITestOutputHelper log) : IClas
     {
         // Outputs would go stale as the code changes; the notebooks are committed clean and run by these tests.
         var notebooks = Directory.GetFiles(NotebookPaths.Directory(), "*.ipynb");
-        Assert.Equal(3, notebooks.Length);
+        Assert.Equal(4, notebooks.Length);
         foreach (string notebook in notebooks)
             Assert.All(NotebookFile.Read(notebook), cell => Assert.True(cell.Outputs.Count == 0, $"{Path.GetFileName(notebook)} cell {cell.Index} holds outputs"));
     }
@@ -91,6 +91,55 @@ public class NotebookTests(NotebookKernel kernel, ITestOutputHelper log) : IClas
         Assert.Equal(error, total, 0.01 * Math.Max(1, error) + 0.1); // the map sums to the scalar error (printed to 0.1)
         var heatmap = run.Cells.Single(c => c.Source.Contains("ShowPng(heatmap)", StringComparison.Ordinal));
         Assert.Single(run.InlinePngs(heatmap));
+    }
+
+    [Fact]
+    public void ColourNotebookTrainsOnAColourFolderAndMLNetGivesTheTrainingFeatures()
+    {
+        string folder = Directory.CreateTempSubdirectory("vae-notebook-colour-").FullName;
+        try
+        {
+            // Three classes of coloured discs on a transparent background, at assorted sizes.
+            (string Name, int R, int G, int B)[] classes = [("blue", 40, 60, 220), ("green", 30, 180, 40), ("red", 220, 30, 30)];
+            foreach (var (name, r, g, b) in classes)
+            {
+                Directory.CreateDirectory(Path.Combine(folder, name));
+                for (int i = 0; i < 20; i++)
+                    Disc(Path.Combine(folder, name, $"{i:D2}.png"), 12 + i, 9 + 2 * i, r, g, b);
+            }
+            var run = Timed(() => kernel.Run("04-colour-images.ipynb", settings: new Dictionary<string, string?>
+            {
+                ["VAE_NOTEBOOK_COLOUR_IMAGES"] = folder,
+                ["VAE_NOTEBOOK_COLOUR_SIZE"] = "16",
+                ["VAE_NOTEBOOK_IMAGES"] = "60",
+            }));
+            run.AssertRanCleanly();
+            run.Find("60 images from image folder .*; no files skipped");
+            run.Find("48 training and 12 validation images, 3x16x16, 3 classes");
+            run.Find("contract v2, 3x16x16, preprocessing: pad, RGB, background #FFFFFF");
+            run.Find("3 files: μ through LoadImages \\+ VaeFeaturize equals the training μ: True");
+            var figures = run.Cells.Single(c => c.Source.Contains("WriteReconstructions", StringComparison.Ordinal));
+            Assert.Equal(2, run.InlinePngs(figures).Count);
+        }
+        finally { Directory.Delete(folder, recursive: true); }
+    }
+
+    /// <summary>A disc of one colour, antialiased edge, on transparent pixels (RGBA PNG).</summary>
+    private static void Disc(string path, int width, int height, int r, int g, int b)
+    {
+        var samples = new int[width * height * 4];
+        double radius = Math.Min(width, height) / 2.5;
+        for (int y = 0; y < height; y++)
+            for (int x = 0; x < width; x++)
+            {
+                double d = Math.Sqrt(Math.Pow(x + 0.5 - width / 2.0, 2) + Math.Pow(y + 0.5 - height / 2.0, 2));
+                int alpha = (int)Math.Round(255 * Math.Clamp(radius - d + 0.5, 0, 1));
+                samples[(y * width + x) * 4 + 0] = r;
+                samples[(y * width + x) * 4 + 1] = g;
+                samples[(y * width + x) * 4 + 2] = b;
+                samples[(y * width + x) * 4 + 3] = alpha;
+            }
+        Vae.Training.Tests.Support.PngWriter.Write(path, Vae.Training.Tests.Support.PngWriter.ColorType.Rgba, width, height, samples);
     }
 
     /// <summary>The runner itself: a cell that throws must fail the run and show its error.</summary>
