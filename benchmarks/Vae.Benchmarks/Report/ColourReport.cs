@@ -50,8 +50,9 @@ internal static class ColourReport
 
     private static readonly VaeImagePreprocessing Preprocessing = new() { ColorMode = VaeColorMode.Rgb, Resize = VaeResizeMode.Pad, Background = "#FFFFFF" };
 
+    // Real folders hold files that are not images or too large to decode (one clip-art PNG is 16000x14464): skipped, counted.
     private static ImageSet Load(string folder, int size, ReportOptions o) =>
-        ImageFolderLoader.Load(folder, size, size, Preprocessing);
+        ImageFolderLoader.Read(folder, size, size, new ImageFolderOptions { Preprocessing = Preprocessing, SkipBadImages = true }).Images;
 
     private static VaeLikelihood Likelihood(ReportOptions o) => o.ColourLikelihood ?? new TrainOptions().Likelihood;
 

@@ -22,9 +22,8 @@ internal static class DemoCommand
         var output = CliOptions.OutputDirectory("Folder for report.md, figures, models and checkpoints.", "out");
         var holdOut = CliOptions.Int("--anomaly-class", "Class left out of the anomaly detectors' training and scored as the anomaly (8 = Bag).", defaults.AnomalyClass, min: 0);
         command.Options.Add(data);
-        command.Options.Add(folder.Images);
-        command.Options.Add(folder.ImageSize);
-        command.Options.Add(folder.Rgb);
+        foreach (var option in new Option[] { folder.Images, folder.ImageSize, folder.Rgb, folder.Resize, folder.Background, folder.NoExif, folder.LabelDepth, folder.SkipBadImages })
+            command.Options.Add(option);
         command.Options.Add(limit);
         command.Validators.Add(r =>
         {
@@ -50,7 +49,7 @@ internal static class DemoCommand
                 ImagesDirectory = parse.GetValue(folder.Images)?.FullName,
                 ImageHeight = imageHeight,
                 ImageWidth = imageWidth,
-                Preprocessing = folder.Preprocessing(parse),
+                ImageFolder = folder.ImageOptions(parse),
                 TrainLimit = trainLimit > 0 ? trainLimit : null,
                 TestLimit = trainLimit > 0 ? Math.Max(10, trainLimit / 4) : null,
                 Seed = parse.GetValue(settings.Seed),

@@ -25,7 +25,7 @@ internal static class TrainCommand
         {
             string outDir = Directory.CreateDirectory(parse.GetValue(output)!.FullName).FullName;
             int seed = parse.GetValue(settings.Seed);
-            var split = data.Load(parse, seed, testFraction: 0.1);
+            var split = data.Load(parse, seed, testFraction: 0.1, line => context.Console.MarkupLine(Markup.Escape(line)));
             using var trainer = parse.GetValue(resume) is { } checkpoint
                 ? VaeTrainer.Resume(checkpoint.FullName, saved => saved with
                 {

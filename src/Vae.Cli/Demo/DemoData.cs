@@ -9,10 +9,10 @@ namespace Vae.Cli.Demo;
 /// </summary>
 internal static class DemoData
 {
-    public static DataSplit Load(DemoOptions options)
+    public static DataSplit Load(DemoOptions options, Action<string>? log = null)
     {
         var split = options.ImagesDirectory is { } images
-            ? DataSplit.Random(ImageFolderLoader.Load(images, options.ImageHeight, options.ImageWidth, options.Preprocessing), DemoOptions.TestFraction, options.Seed)
+            ? DataSplit.Random(ReadFolder(images, options, log), DemoOptions.TestFraction, options.Seed)
             : options.DataDirectory is { } directory
             ? DataSplit.FromIdxFolder(directory, DemoOptions.TestFraction, options.Seed)
             : DataSplit.Random(FashionMnist.LoadEmbeddedTest(), DemoOptions.TestFraction, options.Seed);
@@ -22,5 +22,12 @@ internal static class DemoData
                 ? $"{options.ImagesDirectory}: the demo needs labelled images (one subfolder per class) for classification, clustering and anomaly detection."
                 : $"{options.DataDirectory}: the demo needs labels (train/t10k-labels-idx1-ubyte) for classification, clustering and anomaly detection.");
         return split;
+    }
+
+    private static ImageSet ReadFolder(string folder, DemoOptions options, Action<string>? log)
+    {
+        var result = ImageFolderLoader.Read(folder, options.ImageHeight, options.ImageWidth, options.ImageFolder);
+        log?.Invoke($"Loaded {result.Summary()}");
+        return result.Images;
     }
 }

@@ -1,4 +1,5 @@
 using Vae.MLNet;
+using Vae.Training.Data;
 using Vae.Training.Models;
 
 namespace Vae.Cli.Demo;
@@ -18,15 +19,15 @@ internal sealed record DemoOptions
     public string? DataDirectory { get; init; }
     /// <summary>
     /// A folder of class subfolders of images (colour or not) instead of IDX data; null = IDX. The images are made
-    /// <see cref="ImageHeight"/>×<see cref="ImageWidth"/> by <see cref="Preprocessing"/>, and KMeans gets one cluster per class.
+    /// <see cref="ImageHeight"/>×<see cref="ImageWidth"/> as <see cref="ImageFolder"/> says, and KMeans gets one cluster per class.
     /// </summary>
     public string? ImagesDirectory { get; init; }
     /// <summary>Height the <see cref="ImagesDirectory"/> images are made.</summary>
     public int ImageHeight { get; init; } = 28;
     /// <summary>Width the <see cref="ImagesDirectory"/> images are made.</summary>
     public int ImageWidth { get; init; } = 28;
-    /// <summary>How the <see cref="ImagesDirectory"/> images are made (colour mode, resize, background).</summary>
-    public VaeImagePreprocessing Preprocessing { get; init; } = new();
+    /// <summary>How the <see cref="ImagesDirectory"/> images are read and made (colour mode, resize, background, bad files).</summary>
+    public ImageFolderOptions ImageFolder { get; init; } = new();
     /// <summary>Seed of the data split, weights, shuffling, noise and the ML.NET trainers.</summary>
     public int Seed { get; init; }
     /// <summary>Use at most this many training images (null = all).</summary>
@@ -88,7 +89,7 @@ internal sealed record DemoOptions
         if (DataDirectory != null && ImagesDirectory != null)
             throw new ArgumentException("Give the demo IDX data or an image folder, not both.");
         if (ImageHeight < 1 || ImageWidth < 1) throw new ArgumentException($"Image size must be positive, got {ImageHeight}x{ImageWidth}.");
-        Preprocessing.Validate();
+        ImageFolder.Validate();
         if (TrainLimit is < 10) throw new ArgumentException($"TrainLimit must be ≥ 10 images, got {TrainLimit}.");
         if (TestLimit is < 10) throw new ArgumentException($"TestLimit must be ≥ 10 images, got {TestLimit}.");
         if (Epochs < 1) throw new ArgumentException($"Epochs must be ≥ 1, got {Epochs}.");

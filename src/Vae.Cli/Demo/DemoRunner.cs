@@ -26,7 +26,7 @@ internal sealed class DemoRunner
         string modelDir = Path.Combine(outDir, "model"), anomalyDir = Path.Combine(outDir, "anomaly-model"), figureDir = outDir;
 
         Step("0. Data");
-        var data = DemoData.Load(options);
+        var data = DemoData.Load(options, line => _console.MarkupLine(Markup.Escape(line)));
         _console.MarkupLine(Markup.Escape(data.Description));
         if (options.ImagesDirectory != null)
         {

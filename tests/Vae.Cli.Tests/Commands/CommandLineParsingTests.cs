@@ -57,6 +57,9 @@ public class CommandLineParsingTests
     {
         string dir = Path.GetTempPath();
         AssertUsageError(CliRunner.Run("train", "--data", dir, "--images", dir), "--data and --images");
+        AssertUsageError(CliRunner.Run("train", "--images", dir, "--background", "white"), "#RRGGBB");
+        AssertUsageError(CliRunner.Run("train", "--images", dir, "--resize", "squash"), "--resize");
+        AssertUsageError(CliRunner.Run("train", "--label-depth", "2"), "--label-depth");
         AssertUsageError(CliRunner.Run("eval"), "--model", "--checkpoint");
         AssertUsageError(CliRunner.Run("sample"), "--decoder");
     }

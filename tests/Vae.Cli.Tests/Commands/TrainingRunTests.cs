@@ -59,11 +59,26 @@ public sealed class TrainingRunTests : IDisposable
                 File.WriteAllBytes(Path.Combine(folder, $"{i}.png"), data.ToArray());
             }
         }
+        // A note and a truncated image: skipped with --skip-bad-images, and the summary line says so.
+        File.WriteAllText(Path.Combine(images, "dot", "README.txt"), "not an image");
+        byte[] good = File.ReadAllBytes(Path.Combine(images, "dot", "0.png"));
+        string truncated = Path.Combine(images, "dot", "truncated.png");
+        File.WriteAllBytes(truncated, good[..(good.Length / 2)]);
         string output = Path.Combine(_dir, "out");
         var result = CliRunner.Run("train", "--images", images, "--image-size", "8x8", "--epochs", "1", "--hidden", "8", "--latent", "2",
-            "--batch-size", "8", "--threads", "1", "--out", output);
+            "--batch-size", "8", "--threads", "1", "--out", output, "--skip-bad-images", "--resize", "pad", "--background", "#000000", "--no-exif");
         Assert.True(result.ExitCode == 0, result.Error);
+        string flat = string.Join(' ', result.Output.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)); // the console wraps lines
+        Assert.Contains("Loaded 40 images", flat);
+        Assert.Contains("skipped 2 files: 1 not an image, 1 bad image", flat);
         Assert.True(File.Exists(Path.Combine(output, "vae.onnx")));
         using (PngAssert.Valid(Path.Combine(output, "reconstructions.png"))) { }
+        using var model = Vae.MLNet.VaeModel.Load(Path.Combine(output, "vae.onnx"));
+        Assert.Equal((Vae.MLNet.VaeResizeMode.Pad, "#000000", false),
+            (model.Preprocessing!.Resize, model.Preprocessing.Background, model.Preprocessing.ApplyExifOrientation));
+
+        var refused = CliRunner.Run("train", "--images", images, "--image-size", "8x8", "--epochs", "1", "--out", output);
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains(truncated, string.Concat((refused.Error + refused.Output).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)));
     }
 }

@@ -30,7 +30,7 @@ public sealed class ColourDemoTests : IDisposable
             ImagesDirectory = images,
             ImageHeight = 8,
             ImageWidth = 8,
-            Preprocessing = new VaeImagePreprocessing { ColorMode = VaeColorMode.Rgb, Resize = VaeResizeMode.Pad },
+            ImageFolder = new Vae.Training.Data.ImageFolderOptions { Preprocessing = new VaeImagePreprocessing { ColorMode = VaeColorMode.Rgb, Resize = VaeResizeMode.Pad } },
             Epochs = 1,
             Hidden = [16],
             LatentDim = 2,

@@ -101,6 +101,42 @@ public sealed class PreprocessingParityTests : IDisposable
         OnnxTestSupport.AssertClose(trainingMu.AsSpan(atSize * 4, 4).ToArray(), mu[atSize], $"saved chain μ of the {Size}x{Size} transparent image ({mode})", tolerance: 1e-5);
     }
 
+    [Theory]
+    [InlineData(6)]
+    [InlineData(7)]
+    public void An_EXIF_rotated_JPEG_gives_the_same_mu_through_LoadImages_and_the_training_loader(int orientation)
+    {
+        // The featurizer reads the orientation from the file MLImage.Tag names: LoadImages must set it to the path.
+        string folder = Path.Combine(_root, "exif");
+        Directory.CreateDirectory(folder);
+        string path = Path.Combine(folder, "rotated.jpg");
+        File.WriteAllBytes(path, ImageFileWriters.WithExifOrientation(ExifOrientationTests.AsymmetricJpeg(), orientation));
+        var preprocessing = new VaeImagePreprocessing { ColorMode = VaeColorMode.Rgb };
+        var set = ImageFolderLoader.Load(folder, Size, Size, preprocessing);
+        var asStored = ImageFolderLoader.Load(folder, Size, Size, new VaeImagePreprocessing { ColorMode = VaeColorMode.Rgb, ApplyExifOrientation = false });
+        using var model = VaeModel.Load(ExportTinyModel(preprocessing, set));
+        float[] trainingMu = model.Run(set.Pixels, set.Count, VaeOutputKinds.Mu).Mu!;
+        float[] storedMu = model.Run(asStored.Pixels, asStored.Count, VaeOutputKinds.Mu).Mu!;
+
+        var ml = new MLContext(seed: 1);
+        var view = ml.Data.LoadFromEnumerable(new[] { new FileRow { Path = path } });
+        var images = ml.Transforms.LoadImages("Image", null, nameof(FileRow.Path)).Fit(view).Transform(view);
+        using (var cursor = images.GetRowCursor(new[] { images.Schema["Image"] }))
+        {
+            var getter = cursor.GetGetter<MLImage>(images.Schema["Image"]);
+            MLImage image = null!;
+            Assert.True(cursor.MoveNext());
+            getter(ref image);
+            Assert.Equal(path, image.Tag); // read while the cursor owns the image (GetColumn disposes it)
+        }
+        var mu = ml.Transforms.VaeFeaturize(new VaeFeaturizerOptions { InputColumnName = "Image", SigmaColumnName = null }, model)
+            .Fit(images).Transform(images).GetColumn<float[]>("Mu").Single();
+
+        OnnxTestSupport.AssertClose(trainingMu, mu, $"μ of the EXIF orientation {orientation} JPEG through LoadImages + featurizer", tolerance: 1e-5);
+        // Turning the image changes μ, so equality above is the orientation applied on both sides.
+        Assert.Contains(Enumerable.Range(0, 4), i => Math.Abs(storedMu[i] - trainingMu[i]) > 1e-3);
+    }
+
     [Fact]
     public void Transparent_pixels_become_the_background_in_training()
     {
