@@ -69,7 +69,7 @@ internal static class EvalCommand
         for (int start = 0; start < images.Count; start += batch)
         {
             var part = images.Subset(Enumerable.Range(start, Math.Min(batch, images.Count - start)).ToArray());
-            var (mu, error, kl) = runner.Score(part.Pixels, part.Count);
+            var (mu, error, kl) = runner.Score(part.CopyPixels(0, part.Count), part.Count);
             errorSum += error.Sum(e => (double)e);
             klSum += kl.Sum(e => (double)e);
             for (int i = 0; i < part.Count; i++)

@@ -23,7 +23,20 @@ public static class ImageFolderLoader
     /// <summary>Loads every image under <paramref name="directory"/> with the given preprocessing; see the class remarks for the layout.</summary>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     /// <exception cref="InvalidDataException">No images, a class folder without images, images beside class folders, or an undecodable file (named).</exception>
-    public static ImageSet Load(string directory, int height, int width, VaeImagePreprocessing preprocessing)
+    public static ImageSet Load(string directory, int height, int width, VaeImagePreprocessing preprocessing) =>
+        Read(directory, height, width, preprocessing, onTheFly: false);
+
+    /// <summary>
+    /// Lists the images under <paramref name="directory"/> like <see cref="Load(string, int, int, VaeImagePreprocessing)"/>
+    /// but decodes none: the set's <see cref="FileImageSource"/> decodes each file when its batch is read, so sets larger
+    /// than memory can be trained on; its batches equal the loaded set's bit for bit. Undecodable files are found when read.
+    /// </summary>
+    /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
+    /// <exception cref="InvalidDataException">No images, a class folder without images, or images beside class folders.</exception>
+    public static ImageSet Open(string directory, int height, int width, VaeImagePreprocessing preprocessing) =>
+        Read(directory, height, width, preprocessing, onTheFly: true);
+
+    private static ImageSet Read(string directory, int height, int width, VaeImagePreprocessing preprocessing, bool onTheFly)
     {
         ArgumentNullException.ThrowIfNull(preprocessing);
         preprocessing = preprocessing.Clone();
@@ -35,12 +48,10 @@ public static class ImageFolderLoader
             throw new DirectoryNotFoundException($"Image folder not found: {directory}");
 
         var (files, labels, classNames) = ListFiles(directory);
-        int channels = preprocessing.Channels;
-        int perImage = channels * height * width;
-        var pixels = new float[(long)files.Count * perImage];
-        for (int i = 0; i < files.Count; i++)
-            Decode(files[i], height, width, preprocessing, pixels.AsSpan(i * perImage, perImage));
-        return new ImageSet(pixels, labels, files.Count, channels, height, width, $"image folder {directory}", classNames, preprocessing);
+        // Bytes as the preprocessor makes them (C·H·W per image); read as byte/255 a batch at a time.
+        var fileSource = new FileImageSource(files, height, width, preprocessing);
+        IImageSource store = onTheFly ? fileSource : fileSource.ToByteStore();
+        return new ImageSet(store, labels, preprocessing.Channels, height, width, $"image folder {directory}", classNames, preprocessing);
     }
 
     private static (List<string> Files, int[] Labels, string[] ClassNames) ListFiles(string directory)
@@ -80,13 +91,4 @@ public static class ImageFolderLoader
             .Where(f => Extensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
             .Order(StringComparer.Ordinal)
             .ToList();
-
-    private static void Decode(string path, int height, int width, VaeImagePreprocessing preprocessing, Span<float> target)
-    {
-        var decoded = ImageDecoder.Decode(File.ReadAllBytes(path), path);
-        var bytes = new byte[target.Length];
-        ImagePreprocessor.Apply(preprocessing, decoded.Pixels, decoded.Width, decoded.Height, decoded.Bgra, decoded.Origin, height, width, bytes);
-        for (int i = 0; i < bytes.Length; i++)
-            target[i] = ImagePreprocessor.ToUnit(bytes[i]);
-    }
 }

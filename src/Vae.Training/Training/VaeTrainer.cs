@@ -166,7 +166,8 @@ public sealed class VaeTrainer : IDisposable
             if (owned != null) AtomicFile.DeleteLeftovers(owned);
 
         Network.train();
-        using var loader = new BatchLoader(train, Options.BatchSize);
+        // Augmentation (training batches only) and prefetch; validation goes through Evaluate, which never augments.
+        using var loader = new BatchLoader(train, Options.BatchSize, Options.Prefetch, ImageAugmentation.For(train, Options));
         bool cancelled = false;
         while (CompletedEpochs < Options.Epochs && !cancelled)
             cancelled = !RunEpoch(train, validation, loader, pixelSum, progress, cancellationToken);
@@ -252,7 +253,7 @@ public sealed class VaeTrainer : IDisposable
             stepClock.Start();
             using (var scope = NewDisposeScope())
             {
-                var batch = loader.Batch(order, b);
+                var batch = loader.Batch(order, b, epoch);
                 var (_, reconstruction, kl) = Step(batch, epsilon, warmup, klPerDimensionSum, epoch + 1, b + 1);
                 reconstructionSum += reconstruction;
                 klSum += kl;
@@ -350,12 +351,8 @@ public sealed class VaeTrainer : IDisposable
     }
 
     // A fingerprint of the training data, so a resume on different data is refused instead of silently diverging.
-    private static double PixelSum(ImageSet set)
-    {
-        double sum = 0;
-        foreach (float p in set.Pixels) sum += p;
-        return sum;
-    }
+    // On an on-the-fly set this decodes every file once.
+    private static double PixelSum(ImageSet set) => ImageSetChecks.PixelSum(set);
 
     private double? GaussianSigmaOrNull() => Loss.Likelihood == VaeLikelihood.Gaussian ? Loss.GaussianSigma : null;
 
