@@ -75,8 +75,9 @@ public sealed class VaeTrainer : IDisposable
     /// <summary>
     /// Reopens a checkpoint written by this trainer, ready to continue with <see cref="Train"/>. Only
     /// <see cref="TrainOptions.Epochs"/>, <see cref="TrainOptions.LearningRate"/>, <see cref="TrainOptions.Threads"/>,
-    /// <see cref="TrainOptions.OutputDirectory"/>, <see cref="TrainOptions.EvaluationBatchSize"/> and
-    /// <see cref="TrainOptions.ProgressInterval"/> may be changed by <paramref name="changeOptions"/>.
+    /// <see cref="TrainOptions.OutputDirectory"/>, <see cref="TrainOptions.EvaluationBatchSize"/>,
+    /// <see cref="TrainOptions.ProgressInterval"/> and <see cref="TrainOptions.Prefetch"/> (it does not change the batches)
+    /// may be changed by <paramref name="changeOptions"/>.
     /// </summary>
     /// <exception cref="FileNotFoundException">No such file.</exception>
     /// <exception cref="InvalidDataException">The file is not an intact checkpoint (message names it).</exception>
@@ -99,11 +100,11 @@ public sealed class VaeTrainer : IDisposable
         var unchangeable = options with
         {
             Epochs = saved.Epochs, LearningRate = saved.LearningRate, Threads = saved.Threads, OutputDirectory = saved.OutputDirectory,
-            EvaluationBatchSize = saved.EvaluationBatchSize, ProgressInterval = saved.ProgressInterval,
+            EvaluationBatchSize = saved.EvaluationBatchSize, ProgressInterval = saved.ProgressInterval, Prefetch = saved.Prefetch,
         };
         if (unchangeable != saved)
             throw new ArgumentException(
-                $"Resuming {checkpointPath}: only Epochs, LearningRate, Threads, OutputDirectory, EvaluationBatchSize and ProgressInterval may change; saved {saved}, requested {options}.",
+                $"Resuming {checkpointPath}: only Epochs, LearningRate, Threads, OutputDirectory, EvaluationBatchSize, ProgressInterval and Prefetch may change; saved {saved}, requested {options}.",
                 nameof(changeOptions));
 
         var trainer = new VaeTrainer(architecture, options, initialise: false);
