@@ -61,9 +61,12 @@ public sealed class TrainingRunTests : IDisposable
         }
         string output = Path.Combine(_dir, "out");
         var result = CliRunner.Run("train", "--images", images, "--image-size", "8x8", "--epochs", "1", "--hidden", "8", "--latent", "2",
-            "--batch-size", "8", "--threads", "1", "--out", output);
+            "--batch-size", "8", "--threads", "1", "--out", output, "--augment-flip", "--augment-shift", "1");
         Assert.True(result.ExitCode == 0, result.Error);
         Assert.True(File.Exists(Path.Combine(output, "vae.onnx")));
         using (PngAssert.Valid(Path.Combine(output, "reconstructions.png"))) { }
+        // The augmentation flags reach the trainer and are kept in the checkpoint, so a resume augments the same way.
+        using var saved = VaeTrainer.Resume(Path.Combine(output, VaeTrainer.CheckpointFileName));
+        Assert.Equal((true, 1), (saved.Options.AugmentFlip, saved.Options.AugmentShift));
     }
 }
