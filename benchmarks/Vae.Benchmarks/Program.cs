@@ -7,12 +7,15 @@ namespace Vae.Benchmarks;
 
 /// <summary>
 /// <c>dotnet run -c Release --project benchmarks/Vae.Benchmarks -- --report</c> prints one JSON object of
-/// ratios measured in this run; any other arguments go to BenchmarkDotNet's switcher.
+/// ratios measured in this run; <c>-- --store-memory</c> measures the image store's memory (see <see cref="Report.StoreMemory"/>);
+/// any other arguments go to BenchmarkDotNet's switcher.
 /// </summary>
 public static class Program
 {
     public static int Main(string[] args)
     {
+        if (args.Contains("--store-memory"))
+            return Report.StoreMemory.Run(args);
         if (args.Contains("--report"))
             return Report.RatioReport.Run(args);
         // In-process short-run job: BenchmarkDotNet's generated boilerplate project lives outside the

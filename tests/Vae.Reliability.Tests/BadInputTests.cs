@@ -108,8 +108,11 @@ public sealed class BadInputTests : IDisposable
         yield return Case<InvalidDataException>("foreign (non-VAE) ONNX without mapping", () => VaeModel.Load(Data.ForeignNamed), Data.ForeignNamed, M.Contract, "VaeOutputMapping");
         string foreignWithContract = _files.Write("foreign-claims-contract.onnx", WithContractMetadata(File.ReadAllBytes(Data.ForeignNamed)));
         yield return Case<InvalidDataException>("foreign graph claiming the contract", () => VaeModel.Load(foreignWithContract), foreignWithContract, "'image'", "pixels");
-        string future = _files.WithMetadata("future.onnx", M.Contract, "2");
-        yield return Case<InvalidDataException>("future contract vae.contract=2", () => VaeModel.Load(future), future, "version 2", "reads version 1");
+        string next = (VaeContract.Version + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string future = _files.WithMetadata("future.onnx", M.Contract, next);
+        yield return Case<InvalidDataException>($"future contract vae.contract={next}", () => VaeModel.Load(future), future, $"version {next}", $"reads version {VaeContract.Version}");
+        string v2WithoutPreprocessing = _files.WithMetadata("v2-no-preprocessing.onnx", M.Contract, "2");
+        yield return Case<InvalidDataException>("contract v2 without vae.preprocessing", () => VaeModel.Load(v2WithoutPreprocessing), v2WithoutPreprocessing, "vae.preprocessing");
         string notVersion = _files.WithMetadata("contract-abc.onnx", M.Contract, "one");
         yield return Case<InvalidDataException>("vae.contract not a number", () => VaeModel.Load(notVersion), notVersion, "'one'", "expected 1");
         string zeroVersion = _files.WithMetadata("contract-0.onnx", M.Contract, "0");

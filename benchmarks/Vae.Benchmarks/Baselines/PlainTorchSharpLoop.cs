@@ -70,7 +70,7 @@ public sealed class PlainTorchSharpLoop : IDisposable
     public static Tensor Batch(ImageSet data, int index, int batchSize)
     {
         int p = data.PixelsPerImage;
-        return torch.tensor(data.Pixels.AsSpan(index * batchSize * p, batchSize * p).ToArray(),
+        return torch.tensor(data.CopyPixels(index * batchSize, batchSize),
             new long[] { batchSize, data.Channels, data.Height, data.Width });
     }
 

@@ -32,7 +32,7 @@ public sealed class RawOrtFeaturizer : IDisposable
             .Select(b =>
             {
                 int rows = Math.Min(batchSize, images.Count - b * batchSize);
-                return (images.Pixels.AsSpan(b * batchSize * p, rows * p).ToArray(), rows);
+                return (images.CopyPixels(b * batchSize, rows), rows);
             })
             .ToArray();
     }

@@ -17,6 +17,9 @@ internal static class CliOptions
         return option;
     }
 
+    /// <summary>An on/off switch, off unless given.</summary>
+    public static Option<bool> Flag(string name, string description) => new(name) { Description = description };
+
     public static Option<double> Double(string name, string description, double defaultValue, double min, double max = double.MaxValue, bool minExclusive = false)
     {
         var option = new Option<double>(name) { Description = description, DefaultValueFactory = _ => defaultValue, HelpName = "X" };

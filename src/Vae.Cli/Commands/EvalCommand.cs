@@ -68,11 +68,11 @@ internal static class EvalCommand
         const int batch = 500;
         for (int start = 0; start < images.Count; start += batch)
         {
-            var part = images.Subset(Enumerable.Range(start, Math.Min(batch, images.Count - start)).ToArray());
-            var (mu, error, kl) = runner.Score(part.Pixels, part.Count);
+            int count = Math.Min(batch, images.Count - start);
+            var (mu, error, kl) = runner.Score(images.CopyPixels(start, count), count);
             errorSum += error.Sum(e => (double)e);
             klSum += kl.Sum(e => (double)e);
-            for (int i = 0; i < part.Count; i++)
+            for (int i = 0; i < count; i++)
                 for (int j = 0; j < k; j++)
                 {
                     double m = mu[i * k + j];

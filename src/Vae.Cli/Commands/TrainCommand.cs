@@ -16,9 +16,14 @@ internal static class TrainCommand
         var data = new DataOptions();
         var settings = new TrainSettings();
         var output = CliOptions.OutputDirectory("Output folder for the checkpoint, metrics, models and figures.", "out/train");
+        // Training batches only (never validation, test or error quantiles); with --resume the checkpoint's setting holds.
+        var augmentFlip = CliOptions.Flag("--augment-flip", "Augment training images: mirror each left-right with probability 1/2 (seeded by --seed, epoch and position; off by default).");
+        var augmentShift = CliOptions.Int("--augment-shift", "Augment training images: move each by up to N pixels in x and y, padding with the background colour (0 = off).", 0, min: 0, max: 64);
         var resume = CliOptions.ExistingFile("--resume", "Continue from this checkpoint (same data; model options come from the checkpoint, --epochs is the total).");
         data.AddTo(command);
         settings.AddTo(command);
+        command.Options.Add(augmentFlip);
+        command.Options.Add(augmentShift);
         command.Options.Add(output);
         command.Options.Add(resume);
         command.SetAction(parse =>
@@ -34,7 +39,11 @@ internal static class TrainCommand
                     OutputDirectory = outDir,
                     LearningRate = parse.GetResult(settings.LearningRate) is { Implicit: false } ? parse.GetValue(settings.LearningRate) : saved.LearningRate,
                 })
-                : new VaeTrainer(settings.Architecture(parse, split.Train), settings.Options(parse, outDir));
+                : new VaeTrainer(settings.Architecture(parse, split.Train), settings.Options(parse, outDir) with
+                {
+                    AugmentFlip = parse.GetValue(augmentFlip),
+                    AugmentShift = parse.GetValue(augmentShift),
+                });
             using var stop = new StopSignals(context.Error);
             var outcome = TrainingRun.Run(context.Console, trainer, split, outDir, stop.Token);
             if (outcome.Result.Cancelled)

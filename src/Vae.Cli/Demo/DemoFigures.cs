@@ -38,7 +38,7 @@ internal static class DemoFigures
         var normals = Enumerable.Range(0, test.Count).Where(i => test.Labels[i] != anomalyClass).Take(perKind);
         var shown = test.Subset(anomalies.Concat(normals).ToArray());
         using var model = VaeModel.Load(vaeModelPath);
-        var run = model.Run(shown.Pixels, shown.Count, VaeOutputKinds.Reconstruction | VaeOutputKinds.ReconstructionError);
+        var run = model.Run(shown.CopyPixels(0, shown.Count), shown.Count, VaeOutputKinds.Reconstruction | VaeOutputKinds.ReconstructionError);
         var originals = Enumerable.Range(0, shown.Count).Select(i => shown.Image(i).ToArray()).ToList();
         var maps = originals.Select(pixels => ReconstructionErrorMap.Compute(model, pixels).ToArray()).ToList();
         var labels = Enumerable.Range(0, shown.Count).Select(i => string.Create(CultureInfo.InvariantCulture,

@@ -30,7 +30,7 @@ public static class FashionMnist
         using var images = new GZipStream(OpenResource("t10k-images-idx3-ubyte.gz"), CompressionMode.Decompress);
         using var labels = new GZipStream(OpenResource("t10k-labels-idx1-ubyte.gz"), CompressionMode.Decompress);
         var set = IdxReader.ReadImages(images, EmbeddedTestSource + " images", labels, EmbeddedTestSource + " labels", EmbeddedTestSource);
-        return new ImageSet(set.Pixels, set.Labels, set.Count, set.Channels, set.Height, set.Width, set.Source, ClassNames);
+        return new ImageSet(set.Store, set.Labels, set.Channels, set.Height, set.Width, set.Source, ClassNames);
     }
 
     private static Stream OpenResource(string file) =>
@@ -66,7 +66,7 @@ public static class FashionMnist
         string images = Find(directory, $"{split}-images-idx3-ubyte");
         string labels = Find(directory, $"{split}-labels-idx1-ubyte");
         var set = IdxReader.ReadImages(images, labels);
-        return new ImageSet(set.Pixels, set.Labels, set.Count, 1, set.Height, set.Width, $"fashion-mnist/{split} ({directory})", ClassNames);
+        return new ImageSet(set.Store, set.Labels, 1, set.Height, set.Width, $"fashion-mnist/{split} ({directory})", ClassNames);
     }
 
     /// <summary>True when <paramref name="directory"/> holds split <paramref name="split"/>.</summary>

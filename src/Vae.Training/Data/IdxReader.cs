@@ -15,7 +15,7 @@ public static class IdxReader
     // Far above any real data set; a forged header claiming more is refused before allocating.
     private const long MaxElements = 1L << 31;
 
-    /// <summary>Reads an image file ([N, H, W] unsigned bytes) as an <see cref="ImageSet"/> scaled to [0, 1].</summary>
+    /// <summary>Reads an image file ([N, H, W] unsigned bytes) as an <see cref="ImageSet"/> holding those bytes (read as byte/255, in [0, 1]).</summary>
     public static ImageSet ReadImages(string imagesPath, string? labelsPath = null) =>
         ToImageSet(Read(imagesPath, expectedRank: 3), imagesPath, labelsPath == null ? null : ReadLabels(labelsPath), labelsPath, Path.GetFileName(imagesPath));
 
@@ -31,11 +31,9 @@ public static class IdxReader
     {
         var (dims, data) = read;
         int count = dims[0], height = dims[1], width = dims[2];
-        var pixels = new float[data.Length];
-        for (int i = 0; i < data.Length; i++) pixels[i] = data[i] / 255f;
         if (labels != null && labels.Length != count)
             throw new InvalidDataException($"{labelsName}: holds {labels.Length} labels but {imagesName} holds {count} images.");
-        return new ImageSet(pixels, labels ?? Array.Empty<int>(), count, 1, height, width, source);
+        return new ImageSet(data, labels ?? Array.Empty<int>(), count, 1, height, width, source); // a byte store: value k is k/255
     }
 
     /// <summary>Reads a label file ([N] unsigned bytes).</summary>

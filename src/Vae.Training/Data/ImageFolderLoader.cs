@@ -29,6 +29,32 @@ public static class ImageFolderLoader
         return Read(directory, height, width, new ImageFolderOptions { Preprocessing = preprocessing }).Images;
     }
 
+    /// <summary>
+    /// Lists the images under <paramref name="directory"/> like <see cref="Read"/> but decodes none: the set's
+    /// <see cref="FileImageSource"/> decodes each file when its batch is read, so sets larger than memory can be trained
+    /// on; its batches equal the loaded set's bit for bit. Bad files are found (and refused, naming them) when read.
+    /// </summary>
+    /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
+    /// <exception cref="InvalidDataException">No images, a class folder without images, or images above the label depth.</exception>
+    public static ImageSet Open(string directory, int height, int width, VaeImagePreprocessing preprocessing)
+    {
+        ArgumentNullException.ThrowIfNull(preprocessing);
+        return Open(directory, height, width, new ImageFolderOptions { Preprocessing = preprocessing });
+    }
+
+    /// <summary>As <see cref="Open(string, int, int, VaeImagePreprocessing)"/>, with the folder options (label depth, pixel limit).</summary>
+    public static ImageSet Open(string directory, int height, int width, ImageFolderOptions options)
+    {
+        options = Checked(options, height, width);
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        if (!Directory.Exists(directory))
+            throw new DirectoryNotFoundException($"Image folder not found: {directory}");
+        var listing = ImageFolderListing.List(directory, options.LabelDepth);
+        var files = new FileImageSource(listing.Files, height, width, options.Preprocessing, options.MaxPixels);
+        return new ImageSet(files, listing.Labels, options.Preprocessing.Channels, height, width, $"image folder {directory} (decoded per batch)",
+            listing.ClassNames, options.Preprocessing);
+    }
+
     /// <summary>Loads every image under <paramref name="directory"/> and reports the files skipped.</summary>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     /// <exception cref="InvalidDataException">
@@ -67,16 +93,17 @@ public static class ImageFolderLoader
     private static ImageLoadResult Decode(ImageListing listing, int height, int width, ImageFolderOptions options, string source)
     {
         var preprocessing = options.Preprocessing;
-        int channels = preprocessing.Channels;
-        int perImage = channels * height * width;
-        var pixels = new float[(long)listing.Files.Count * perImage];
+        // Bytes as the preprocessor makes them (C·H·W per image), read as byte/255 a batch at a time.
+        var files = new FileImageSource(listing.Files, height, width, preprocessing, options.MaxPixels);
+        int perImage = files.PixelsPerImage;
+        var values = new byte[(long)listing.Files.Count * perImage];
         var labels = new List<int>(listing.Labels.Length);
         int count = 0;
         for (int i = 0; i < listing.Files.Count; i++)
         {
             try
             {
-                DecodeFile(listing.Files[i], height, width, options, pixels.AsSpan(count * perImage, perImage));
+                files.DecodeBytes(i, values.AsSpan(checked(count * perImage), perImage));
             }
             catch (InvalidDataException e) when (options.SkipBadImages)
             {
@@ -89,35 +116,8 @@ public static class ImageFolderLoader
         if (count == 0)
             throw new InvalidDataException($"{source}: none of the {listing.Files.Count} image file(s) could be decoded (e.g. {listing.Skipped[^1].Detail}).");
         if (count < listing.Files.Count)
-            Array.Resize(ref pixels, count * perImage);
-        var set = new ImageSet(pixels, labels.ToArray(), count, channels, height, width, source, listing.ClassNames, preprocessing);
+            Array.Resize(ref values, count * perImage);
+        var set = new ImageSet(new ByteImageStore(values, perImage), labels.ToArray(), preprocessing.Channels, height, width, source, listing.ClassNames, preprocessing);
         return new ImageLoadResult(set, listing.Skipped);
-    }
-
-    private static void DecodeFile(string path, int height, int width, ImageFolderOptions options, Span<float> target)
-    {
-        var decoded = ImageDecoder.Decode(ReadImageFile(path), path, options.MaxPixels);
-        var bytes = new byte[target.Length];
-        ImagePreprocessor.Apply(options.Preprocessing, decoded.Pixels, decoded.Width, decoded.Height, decoded.Bgra, decoded.Origin, height, width, bytes);
-        for (int i = 0; i < bytes.Length; i++)
-            target[i] = ImagePreprocessor.ToUnit(bytes[i]);
-    }
-
-    /// <summary>
-    /// The bytes of a regular file. FIFOs, sockets and devices report a size of 0, and opening a FIFO would block until
-    /// something writes to it, so a file of size 0 is refused without being opened.
-    /// </summary>
-    private static byte[] ReadImageFile(string path)
-    {
-        try
-        {
-            if (new FileInfo(path).Length == 0)
-                throw new InvalidDataException($"{path}: 0 bytes — an empty file, or not a regular file (a FIFO, socket or device); not read.");
-            return File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new InvalidDataException($"{path}: cannot be read ({e.Message}).", e);
-        }
     }
 }

@@ -46,7 +46,7 @@ public static class VaeErrorQuantiles
         {
             int count = Math.Min(batchSize, images.Count - start);
             using var scope = NewDisposeScope();
-            var pixels = images.Pixels.AsSpan(start * images.PixelsPerImage, count * images.PixelsPerImage).ToArray();
+            var pixels = images.CopyPixels(start, count);
             var batch = tensor(pixels, [count, images.Channels, images.Height, images.Width]);
             var (_, _, decoderOutput) = network.forward(batch);
             var batchErrors = VaeReconstructionError.PerImage(decoderOutput, batch, likelihood, gaussianSigma);

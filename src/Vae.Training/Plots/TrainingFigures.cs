@@ -27,7 +27,7 @@ public static class TrainingFigures
     {
         using var runner = new OnnxVaeRunner(vaeOnnx, null);
         var shown = images.Take(count);
-        var (_, reconstruction) = runner.Encode(shown.Pixels, shown.Count);
+        var (_, reconstruction) = runner.Encode(shown.CopyPixels(0, shown.Count), shown.Count);
         var originals = Enumerable.Range(0, shown.Count).Select(i => shown.Image(i).ToArray()).ToList();
         return ImageGridPlot.Save(Path.Combine(directory, Reconstructions), "Test images (top) and their reconstructions from μ (bottom)",
             shown.Channels, shown.Height, shown.Width,
@@ -87,7 +87,7 @@ public static class TrainingFigures
                 if (index < 0 || index >= images.Count)
                     throw new ArgumentException($"{images.Source}: image index {index} is out of range 0..{images.Count - 1}.");
             var pair = images.Subset(new[] { from, to });
-            var (mu, _) = runner.Encode(pair.Pixels, 2);
+            var (mu, _) = runner.Encode(pair.CopyPixels(0, 2), 2);
             int k = runner.LatentDim;
             var z = new float[steps * k];
             for (int s = 0; s < steps; s++)

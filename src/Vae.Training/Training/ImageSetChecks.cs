@@ -16,14 +16,33 @@ internal static class ImageSetChecks
 
     internal static void RequirePixelsInUnitRange(ImageSet set, string parameterName)
     {
-        float[] pixels = set.Pixels;
-        for (int i = 0; i < pixels.Length; i++)
+        if (set.Store.HoldsBytes) return; // k/255 is finite and in [0, 1] for every byte k; files are not decoded just to check that
+        int perImage = set.PixelsPerImage;
+        var image = new float[perImage];
+        for (int n = 0; n < set.Count; n++)
         {
-            float p = pixels[i];
-            if (!(p >= 0f && p <= 1f)) // also catches NaN
-                throw new ArgumentException(
-                    $"{set.Source}: image {i / set.PixelsPerImage}, pixel {i % set.PixelsPerImage} is {p}; expected a finite value in [0, 1].",
-                    parameterName);
+            set.CopyImage(n, image);
+            for (int i = 0; i < perImage; i++)
+            {
+                float p = image[i];
+                if (!(p >= 0f && p <= 1f)) // also catches NaN
+                    throw new ArgumentException(
+                        $"{set.Source}: image {n}, pixel {i} is {p}; expected a finite value in [0, 1].",
+                        parameterName);
+            }
         }
+    }
+
+    /// <summary>Σ of every pixel in image order, read one image at a time (the same number for a byte and a float store of the same values).</summary>
+    internal static double PixelSum(ImageSet set)
+    {
+        double sum = 0;
+        var image = new float[set.PixelsPerImage];
+        for (int n = 0; n < set.Count; n++)
+        {
+            set.CopyImage(n, image);
+            foreach (float p in image) sum += p;
+        }
+        return sum;
     }
 }

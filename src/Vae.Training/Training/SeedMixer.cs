@@ -15,6 +15,7 @@ internal static class SeedMixer
         Epsilon = 3,
         Evaluation = 4,
         PriorInitialisation = 5,
+        Augmentation = 6,
     }
 
     internal static ulong Mix(long seed, long epoch, Stream stream)
@@ -23,6 +24,9 @@ internal static class SeedMixer
         h = SplitMix(h ^ (ulong)epoch);
         return SplitMix(h ^ (ulong)stream);
     }
+
+    /// <summary>A seed for item <paramref name="index"/> (e.g. an image's position in the epoch) of a stream.</summary>
+    internal static ulong Mix(long seed, long epoch, Stream stream, long index) => SplitMix(Mix(seed, epoch, stream) ^ (ulong)index);
 
     /// <summary>A non-negative <see cref="int"/> seed for <see cref="Random"/>.</summary>
     internal static int MixToInt(long seed, long epoch, Stream stream) => (int)(Mix(seed, epoch, stream) >> 33);

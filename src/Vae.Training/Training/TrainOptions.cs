@@ -49,6 +49,21 @@ public sealed record TrainOptions
     public string? OutputDirectory { get; init; }
     /// <summary>Report progress every this many batches (and on the last batch of each epoch).</summary>
     public int ProgressInterval { get; init; } = 10;
+    /// <summary>
+    /// Training batches only: mirror each image left-right with probability ½ (drawn from seed, epoch and position,
+    /// so a resumed run sees the same images). Off by default; validation and evaluation are never augmented.
+    /// </summary>
+    public bool AugmentFlip { get; init; }
+    /// <summary>
+    /// Training batches only: move each image by up to this many pixels in x and y (each offset uniform in
+    /// [−N, N], drawn like <see cref="AugmentFlip"/>), filling the uncovered border with the set's background colour. 0 = off.
+    /// </summary>
+    public int AugmentShift { get; init; }
+    /// <summary>
+    /// Prepare the next training batch (copy, convert bytes or decode files, augment) on a background task while the
+    /// current step runs; the batches are the same either way.
+    /// </summary>
+    public bool Prefetch { get; init; } = true;
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public TrainOptions Validated()
@@ -68,6 +83,7 @@ public sealed record TrainOptions
         Require(Threads is null or >= 1, nameof(Threads), Threads, "null or ≥ 1");
         Require(EvaluationBatchSize >= 1, nameof(EvaluationBatchSize), EvaluationBatchSize, "≥ 1");
         Require(ProgressInterval >= 1, nameof(ProgressInterval), ProgressInterval, "≥ 1");
+        Require(AugmentShift >= 0, nameof(AugmentShift), AugmentShift, "≥ 0");
         return this;
     }
 

@@ -34,7 +34,7 @@ public static class VaeEvaluator
         {
             using var noGrad = torch.no_grad();
             using var generator = new Generator(SeedMixer.Mix(seed, 0, SeedMixer.Stream.Evaluation), CPU);
-            using var loader = new BatchLoader(images, batchSize);
+            using var loader = new BatchLoader(images, batchSize, prefetch: true);
             using var klPerDimSum = zeros(k, ScalarType.Float64);
             using var muSum = zeros(k, ScalarType.Float64);
             using var muSquareSum = zeros(k, ScalarType.Float64);
@@ -75,7 +75,7 @@ public static class VaeEvaluator
         {
             using var noGrad = torch.no_grad();
             using var scope = NewDisposeScope();
-            using var loader = new BatchLoader(images, batchSize);
+            using var loader = new BatchLoader(images, batchSize, prefetch: true);
             int[] order = Enumerable.Range(0, images.Count).ToArray();
             var mus = new List<Tensor>();
             var logVars = new List<Tensor>();

@@ -75,8 +75,9 @@ public sealed class VaeTrainer : IDisposable
     /// <summary>
     /// Reopens a checkpoint written by this trainer, ready to continue with <see cref="Train"/>. Only
     /// <see cref="TrainOptions.Epochs"/>, <see cref="TrainOptions.LearningRate"/>, <see cref="TrainOptions.Threads"/>,
-    /// <see cref="TrainOptions.OutputDirectory"/>, <see cref="TrainOptions.EvaluationBatchSize"/> and
-    /// <see cref="TrainOptions.ProgressInterval"/> may be changed by <paramref name="changeOptions"/>.
+    /// <see cref="TrainOptions.OutputDirectory"/>, <see cref="TrainOptions.EvaluationBatchSize"/>,
+    /// <see cref="TrainOptions.ProgressInterval"/> and <see cref="TrainOptions.Prefetch"/> (it does not change the batches)
+    /// may be changed by <paramref name="changeOptions"/>.
     /// </summary>
     /// <exception cref="FileNotFoundException">No such file.</exception>
     /// <exception cref="InvalidDataException">The file is not an intact checkpoint (message names it).</exception>
@@ -99,11 +100,11 @@ public sealed class VaeTrainer : IDisposable
         var unchangeable = options with
         {
             Epochs = saved.Epochs, LearningRate = saved.LearningRate, Threads = saved.Threads, OutputDirectory = saved.OutputDirectory,
-            EvaluationBatchSize = saved.EvaluationBatchSize, ProgressInterval = saved.ProgressInterval,
+            EvaluationBatchSize = saved.EvaluationBatchSize, ProgressInterval = saved.ProgressInterval, Prefetch = saved.Prefetch,
         };
         if (unchangeable != saved)
             throw new ArgumentException(
-                $"Resuming {checkpointPath}: only Epochs, LearningRate, Threads, OutputDirectory, EvaluationBatchSize and ProgressInterval may change; saved {saved}, requested {options}.",
+                $"Resuming {checkpointPath}: only Epochs, LearningRate, Threads, OutputDirectory, EvaluationBatchSize, ProgressInterval and Prefetch may change; saved {saved}, requested {options}.",
                 nameof(changeOptions));
 
         var trainer = new VaeTrainer(architecture, options, initialise: false);
@@ -166,7 +167,8 @@ public sealed class VaeTrainer : IDisposable
             if (owned != null) AtomicFile.DeleteLeftovers(owned);
 
         Network.train();
-        using var loader = new BatchLoader(train, Options.BatchSize);
+        // Augmentation (training batches only) and prefetch; validation goes through Evaluate, which never augments.
+        using var loader = new BatchLoader(train, Options.BatchSize, Options.Prefetch, ImageAugmentation.For(train, Options));
         bool cancelled = false;
         while (CompletedEpochs < Options.Epochs && !cancelled)
             cancelled = !RunEpoch(train, validation, loader, pixelSum, progress, cancellationToken);
@@ -252,7 +254,7 @@ public sealed class VaeTrainer : IDisposable
             stepClock.Start();
             using (var scope = NewDisposeScope())
             {
-                var batch = loader.Batch(order, b);
+                var batch = loader.Batch(order, b, epoch);
                 var (_, reconstruction, kl) = Step(batch, epsilon, warmup, klPerDimensionSum, epoch + 1, b + 1);
                 reconstructionSum += reconstruction;
                 klSum += kl;
@@ -350,12 +352,8 @@ public sealed class VaeTrainer : IDisposable
     }
 
     // A fingerprint of the training data, so a resume on different data is refused instead of silently diverging.
-    private static double PixelSum(ImageSet set)
-    {
-        double sum = 0;
-        foreach (float p in set.Pixels) sum += p;
-        return sum;
-    }
+    // On an on-the-fly set this decodes every file once.
+    private static double PixelSum(ImageSet set) => ImageSetChecks.PixelSum(set);
 
     private double? GaussianSigmaOrNull() => Loss.Likelihood == VaeLikelihood.Gaussian ? Loss.GaussianSigma : null;
 

@@ -22,6 +22,7 @@ public class CommandLineParsingTests
         AssertUsageError(CliRunner.Run("train", "--conv-depth", "-1"), "--conv-depth must be in 0..16, got -1");
         AssertUsageError(CliRunner.Run("train", "--conv-dense", "0"), "--conv-dense must be ≥ 1, got 0");
         AssertUsageError(CliRunner.Run("train", "--conv-head", "-2"), "--conv-head must be in 0..1024, got -2");
+        AssertUsageError(CliRunner.Run("train", "--augment-shift", "-1"), "--augment-shift must be in 0..64, got -1");
     }
 
     [Fact]

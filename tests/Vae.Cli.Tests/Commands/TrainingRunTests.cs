@@ -66,7 +66,8 @@ public sealed class TrainingRunTests : IDisposable
         File.WriteAllBytes(truncated, good[..(good.Length / 2)]);
         string output = Path.Combine(_dir, "out");
         var result = CliRunner.Run("train", "--images", images, "--image-size", "8x8", "--epochs", "1", "--hidden", "8", "--latent", "2",
-            "--batch-size", "8", "--threads", "1", "--out", output, "--skip-bad-images", "--resize", "pad", "--background", "#000000", "--no-exif");
+            "--batch-size", "8", "--threads", "1", "--out", output, "--skip-bad-images", "--resize", "pad", "--background", "#000000", "--no-exif",
+            "--augment-flip", "--augment-shift", "1");
         Assert.True(result.ExitCode == 0, result.Error);
         string flat = string.Join(' ', result.Output.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)); // the console wraps lines
         Assert.Contains("Loaded 40 images", flat);
@@ -80,5 +81,9 @@ public sealed class TrainingRunTests : IDisposable
         var refused = CliRunner.Run("train", "--images", images, "--image-size", "8x8", "--epochs", "1", "--out", output);
         Assert.NotEqual(0, refused.ExitCode);
         Assert.Contains(truncated, string.Concat((refused.Error + refused.Output).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)));
+
+        // The augmentation flags reach the trainer and are kept in the checkpoint, so a resume augments the same way.
+        using (var saved = VaeTrainer.Resume(Path.Combine(output, VaeTrainer.CheckpointFileName)))
+            Assert.Equal((true, 1), (saved.Options.AugmentFlip, saved.Options.AugmentShift));
     }
 }

@@ -29,7 +29,7 @@ public static class Data
     public static ImageSet Fashion => T10k.Value;
 
     /// <summary>Pixels of t10k image <paramref name="index"/> (784 values in [0, 1]).</summary>
-    public static float[] Image(int index) => Fashion.Pixels.AsSpan(index * 784, 784).ToArray();
+    public static float[] Image(int index) => Fashion.Image(index);
 
     public static IDataView Pixels(MLContext ml, int start, int count) =>
         ml.Data.LoadFromEnumerable(Enumerable.Range(start, count).Select(i => new PixelRow { Image = Image(i) }).ToList());

@@ -17,18 +17,20 @@ public sealed class IdxReaderTests : IDisposable
 
         Assert.Equal(10_000, set.Count);
         Assert.Equal((1, 28, 28), (set.Channels, set.Height, set.Width));
-        Assert.Equal(10_000 * 784, set.Pixels.Length);
+        Assert.IsType<ByteImageStore>(set.Store);
+        Assert.Equal(10_000L * 784, set.StoredBytes); // one byte per value
+        float[] pixels = set.CopyPixels(0, set.Count);
         Assert.Equal(10_000, set.Labels.Length);
         // Fashion-MNIST's test split holds exactly 1,000 images of each class.
         Assert.All(Enumerable.Range(0, 10), c => Assert.Equal(1000, set.Labels.Count(l => l == c)));
-        Assert.Equal(0f, set.Pixels.Min());
-        Assert.Equal(1f, set.Pixels.Max());
+        Assert.Equal(0f, pixels.Min());
+        Assert.Equal(1f, pixels.Max());
 
         // Independent decode of the first image and label: gunzip, skip the 16- and 8-byte headers.
         byte[] raw = Gunzip(Path.Combine(dir, "t10k-images-idx3-ubyte.gz"));
         byte[] rawLabels = Gunzip(Path.Combine(dir, "t10k-labels-idx1-ubyte.gz"));
         for (int i = 0; i < 784 * 3; i++)
-            Assert.Equal(raw[16 + i] / 255f, set.Pixels[i]);
+            Assert.Equal(raw[16 + i] / 255f, pixels[i]);
         Assert.Equal(rawLabels[8], set.Labels[0]);
         Assert.Equal(rawLabels[8 + 9999], set.Labels[9999]);
     }

@@ -19,7 +19,7 @@ public class ImageSetSplitTests
         Assert.Equal(25, validation.Count);
         Assert.Equal(Enumerable.Range(0, 100), train.Labels.Concat(validation.Labels).Order());
         for (int i = 0; i < validation.Count; i++)
-            Assert.Equal(validation.Labels[i] / 100f, validation.Pixels[i]);
+            Assert.Equal(validation.Labels[i] / 100f, validation.Image(i)[0]);
         Assert.Equal(validation.Labels.Order(), validation.Labels); // original order kept
     }
 

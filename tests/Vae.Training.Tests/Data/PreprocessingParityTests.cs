@@ -62,7 +62,7 @@ public sealed class PreprocessingParityTests : IDisposable
         using var model = VaeModel.Load(modelPath);
         Assert.Equal(2, model.ContractVersion);
         Assert.Equal(mode, model.Preprocessing!.Resize);
-        float[] trainingMu = model.Run(set.Pixels, set.Count, VaeOutputKinds.Mu).Mu!;
+        float[] trainingMu = model.Run(set.CopyPixels(0, set.Count), set.Count, VaeOutputKinds.Mu).Mu!;
 
         var ml = new MLContext(seed: 1);
         var files = Directory.GetFiles(_images).Order(StringComparer.Ordinal).Select(f => new FileRow { Path = f }).ToArray();
@@ -96,7 +96,7 @@ public sealed class PreprocessingParityTests : IDisposable
         var loaded = new MLContext(seed: 1).Model.Load(saved, out _);
         var mu = loaded.Transform(view).GetColumn<float[]>("Mu").ToArray();
 
-        float[] trainingMu = model.Run(set.Pixels, set.Count, VaeOutputKinds.Mu).Mu!;
+        float[] trainingMu = model.Run(set.CopyPixels(0, set.Count), set.Count, VaeOutputKinds.Mu).Mu!;
         int atSize = Array.FindIndex(files, f => f.Path.EndsWith("e_rgba_at_model_size.png", StringComparison.Ordinal));
         OnnxTestSupport.AssertClose(trainingMu.AsSpan(atSize * 4, 4).ToArray(), mu[atSize], $"saved chain μ of the {Size}x{Size} transparent image ({mode})", tolerance: 1e-5);
     }
@@ -115,8 +115,8 @@ public sealed class PreprocessingParityTests : IDisposable
         var set = ImageFolderLoader.Load(folder, Size, Size, preprocessing);
         var asStored = ImageFolderLoader.Load(folder, Size, Size, new VaeImagePreprocessing { ColorMode = VaeColorMode.Rgb, ApplyExifOrientation = false });
         using var model = VaeModel.Load(ExportTinyModel(preprocessing, set));
-        float[] trainingMu = model.Run(set.Pixels, set.Count, VaeOutputKinds.Mu).Mu!;
-        float[] storedMu = model.Run(asStored.Pixels, asStored.Count, VaeOutputKinds.Mu).Mu!;
+        float[] trainingMu = model.Run(set.CopyPixels(0, set.Count), set.Count, VaeOutputKinds.Mu).Mu!;
+        float[] storedMu = model.Run(asStored.CopyPixels(0, asStored.Count), asStored.Count, VaeOutputKinds.Mu).Mu!;
 
         var ml = new MLContext(seed: 1);
         var view = ml.Data.LoadFromEnumerable(new[] { new FileRow { Path = path } });
@@ -146,7 +146,7 @@ public sealed class PreprocessingParityTests : IDisposable
         PngWriter.Write(Path.Combine(folder, "x.png"), PngWriter.ColorType.Rgba, 2, 1, [10, 20, 30, 0, 255, 0, 0, 255]);
         var set = ImageFolderLoader.Load(folder, 1, 2, new VaeImagePreprocessing { ColorMode = VaeColorMode.Rgb, Background = "#336699" });
         float[] expected = [0x33 / 255f, 1f, 0x66 / 255f, 0f, 0x99 / 255f, 0f]; // R plane, G plane, B plane
-        Assert.Equal(expected, set.Pixels);
+        Assert.Equal(expected, set.CopyPixels(0, set.Count));
     }
 
     [Fact]

@@ -57,7 +57,7 @@ public class ImageFolderLoaderFuzzTests
                 {
                     var set = ImageFolderLoader.Load(folder, Size, Size, mode);
                     Assert.Equal(1, set.Count);
-                    foreach (float p in set.Pixels)
+                    foreach (float p in set.Image(0))
                         Assert.True(p is >= 0f and <= 1f, $"input #{i}: pixel {p} outside [0, 1]");
                 }, e =>
                 {

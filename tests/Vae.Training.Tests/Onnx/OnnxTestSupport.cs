@@ -38,7 +38,7 @@ internal static class OnnxTestSupport
     };
 
     /// <summary>The first <paramref name="count"/> images as a flat buffer.</summary>
-    public static float[] Pixels(int count) => Images.Pixels.AsSpan(0, count * Images.PixelsPerImage).ToArray();
+    public static float[] Pixels(int count) => Images.CopyPixels(0, count);
 
     /// <summary>Runs an ONNX model on one float input; returns every output by name with its shape.</summary>
     public static Dictionary<string, (float[] Values, int[] Shape)> Run(string modelPath, string inputName, float[] input, int[] shape)

@@ -1,4 +1,5 @@
 using Vae.MLNet;
+using Vae.Training.Data;
 using Vae.Training.Models;
 using Vae.Training;
 
@@ -186,8 +187,10 @@ public sealed class VaeTrainerTests : IDisposable
     [Fact]
     public void PoisonedOrMisshapenInputIsRejectedBeforeTraining()
     {
-        var poisoned = TinyTraining.Train.Take(100);
-        poisoned.Pixels[5 * 784 + 17] = float.NaN;
+        var clean = TinyTraining.Train.Take(100);
+        float[] pixels = clean.CopyPixels(0, clean.Count); // a float store: a byte store cannot hold NaN
+        pixels[5 * 784 + 17] = float.NaN;
+        var poisoned = new ImageSet(pixels, clean.Labels, clean.Count, 1, 28, 28, "poisoned");
         using var trainer = new VaeTrainer(TinyTraining.Architecture, TinyTraining.Options(epochs: 1));
         var e = Assert.Throws<ArgumentException>(() => trainer.Train(poisoned));
         Assert.Contains("image 5, pixel 17", e.Message);
