@@ -65,7 +65,8 @@ public sealed class FileImageSource : IImageSource
         if ((uint)index >= (uint)Count)
             throw new ArgumentOutOfRangeException(nameof(index), index, $"Image index must be in [0, {Count}).");
         string path = _files[index];
-        var decoded = ImageDecoder.Decode(ImageFile.ReadAllBytes(path), path, _maxPixels);
+        ImageFile.CheckReadable(path);
+        using var decoded = ImageDecoder.DecodeFile(path, _maxPixels);
         ImagePreprocessor.Apply(_preprocessing, decoded.Pixels, decoded.Width, decoded.Height, decoded.Bgra, decoded.Origin, Height, Width,
             target[..PixelsPerImage]);
     }
