@@ -78,7 +78,7 @@ public sealed class ReconstructionErrorMap
     /// blended on top, scaled to t = error / <paramref name="maxError"/> ∈ [0, 1] (default: this map's largest
     /// location error; pass one value to compare several images). An RGB model (C = 3): the image in colour
     /// under matplotlib's perceptual <c>inferno</c> colormap (black → purple → orange → pale yellow) at a
-    /// constant opacity of 0.5, so every location shows (image + inferno(t)) / 2. Any other C: the image in
+    /// constant opacity of 0.7, so every location shows 0.3·image + 0.7·inferno(t). Any other C: the image in
     /// grayscale (the channel mean) under a black-red-yellow-white colormap whose opacity grows with the
     /// error, 0.8·t. Written to a temporary file and renamed.
     /// </summary>

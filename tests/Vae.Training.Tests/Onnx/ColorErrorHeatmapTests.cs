@@ -10,7 +10,7 @@ namespace Vae.Training.Tests.Onnx;
 /// <summary>
 /// The error map of an RGB model: per location the sum over the three channels of −log p(x|x̂), checked by
 /// hand against the exported model's own reconstruction, and the colour heatmap drawn from it (the RGB image
-/// under inferno at opacity ½). 12×10 (H×W) so a swapped height and width shows.
+/// under inferno at opacity 0.7). 12×10 (H×W) so a swapped height and width shows.
 /// </summary>
 public sealed class ColorErrorHeatmapTests : IDisposable
 {
@@ -69,7 +69,7 @@ public sealed class ColorErrorHeatmapTests : IDisposable
     }
 
     [Fact]
-    public void Heatmap_is_the_color_image_under_inferno_at_half_opacity_with_the_top_color_at_the_largest_error()
+    public void Heatmap_is_the_color_image_under_inferno_at_opacity_0_7_with_the_top_color_at_the_largest_error()
     {
         float[] x = RgbImage();
         using var model = VaeModel.Load(ExportRgbModel(VaeLikelihood.Bernoulli));
@@ -81,11 +81,13 @@ public sealed class ColorErrorHeatmapTests : IDisposable
         Assert.Equal(W * 3, bitmap.Width);
         Assert.Equal(H * 3, bitmap.Height);
 
-        // Undo the blend: drawn = ½·image + ½·colour, so colour = 2·drawn − image (to within 2 byte-rounding steps).
+        // Undo the blend: drawn = 0.3·image + 0.7·colour, so colour = (drawn − 0.3·image) / 0.7 (to within 1/255).
+        const double alpha = 0.7;
         double[] Overlay(int i)
         {
             var drawn = bitmap.GetPixel(i % W * 3 + 1, i / W * 3 + 2);
-            return [2 * drawn.Red / 255.0 - x[i], 2 * drawn.Green / 255.0 - x[Plane + i], 2 * drawn.Blue / 255.0 - x[2 * Plane + i]];
+            double Unblend(byte value, float image) => (value / 255.0 - (1 - alpha) * image) / alpha;
+            return [Unblend(drawn.Red, x[i]), Unblend(drawn.Green, x[Plane + i]), Unblend(drawn.Blue, x[2 * Plane + i])];
         }
         var scott = new ScottPlot.Colormaps.Inferno(); // an independent copy of matplotlib's table
         int worst = Enumerable.Range(0, Plane).MaxBy(i => map.LocationValues[i]);
