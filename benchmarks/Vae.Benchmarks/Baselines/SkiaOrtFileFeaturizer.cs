@@ -4,13 +4,23 @@ using SkiaSharp;
 
 namespace Vae.Benchmarks.Baselines;
 
+/// <summary>How the hand-written baseline brings a decoded image to the model's size.</summary>
+public enum SkiaResampling
+{
+    /// <summary>As ML.NET's <c>ResizeImages</c> (Fill) does in ML.NET 6: <c>SKBitmap.Resize</c>, nearest neighbour.</summary>
+    AsResizeImages,
+    /// <summary>
+    /// As the training loader (ImageFolderLoader) does: drawn onto an opaque black canvas, bilinear from the
+    /// nearest mipmap level when shrinking, Mitchell bicubic when only enlarging (none at the model's size).
+    /// </summary>
+    AsTrainingLoader,
+}
+
 /// <summary>
 /// The hand-written way to get μ from image files: a bounded pipeline where a producer decodes and resizes
 /// each batch's PNGs with SkiaSharp on all cores (<c>Parallel.For</c>) into a planar float buffer, and the
 /// calling thread runs one ONNX Runtime session (same options as ours) on each full batch, asking only for
 /// <c>mu</c> — no IDataView, no per-row dispatch. Two batches may be decoded ahead of the one being scored.
-/// Resampling follows the training loader's rule (ImageFolderLoader): composite over opaque black, bilinear
-/// from the nearest mipmap level when shrinking, Mitchell bicubic when only enlarging, none at the model's size.
 /// </summary>
 public sealed class SkiaOrtFileFeaturizer : IDisposable
 {
@@ -18,9 +28,11 @@ public sealed class SkiaOrtFileFeaturizer : IDisposable
     private readonly InferenceSession _session;
     private readonly IReadOnlyList<string> _files;
     private readonly int _batchSize, _channels, _height, _width, _latentDim, _decodeThreads;
+    private readonly SkiaResampling _resampling;
 
     /// <summary>Loads <paramref name="onnxPath"/> (an RGB contract model); the files are read on every <see cref="Run"/>.</summary>
-    public SkiaOrtFileFeaturizer(string onnxPath, IReadOnlyList<string> files, int batchSize, int intraOpNumThreads, int decodeThreads)
+    public SkiaOrtFileFeaturizer(string onnxPath, IReadOnlyList<string> files, int batchSize, int intraOpNumThreads, int decodeThreads,
+        SkiaResampling resampling)
     {
         using var options = new SessionOptions
         {
@@ -35,7 +47,7 @@ public sealed class SkiaOrtFileFeaturizer : IDisposable
         if (_channels != 3)
             throw new ArgumentException($"{onnxPath}: the file benchmark decodes RGB images, but the model's input 'image' has {_channels} channel(s).", nameof(onnxPath));
         _latentDim = _session.OutputMetadata["mu"].Dimensions[1];
-        (_files, _batchSize, _decodeThreads) = (files, batchSize, decodeThreads);
+        (_files, _batchSize, _decodeThreads, _resampling) = (files, batchSize, decodeThreads, resampling);
     }
 
     /// <summary>
@@ -94,13 +106,7 @@ public sealed class SkiaOrtFileFeaturizer : IDisposable
     private void Decode(string path, Span<float> target)
     {
         using var decoded = SKBitmap.Decode(path) ?? throw new InvalidDataException($"{path}: not a decodable image.");
-        using var sized = new SKBitmap(new SKImageInfo(_width, _height, SKColorType.Rgba8888, SKAlphaType.Premul));
-        using (var image = SKImage.FromBitmap(decoded))
-        using (var canvas = new SKCanvas(sized))
-        {
-            canvas.Clear(SKColors.Black);
-            canvas.DrawImage(image, new SKRect(0, 0, _width, _height), Sampling(decoded.Width, decoded.Height));
-        }
+        using var sized = _resampling == SkiaResampling.AsResizeImages ? ResizeNearest(decoded) : DrawAsTrainingLoader(decoded);
         ReadOnlySpan<byte> rgba = sized.GetPixelSpan();
         int plane = _width * _height;
         for (int p = 0; p < plane; p++)
@@ -111,7 +117,21 @@ public sealed class SkiaOrtFileFeaturizer : IDisposable
         }
     }
 
-    private SKSamplingOptions Sampling(int sourceWidth, int sourceHeight) =>
+    private SKBitmap ResizeNearest(SKBitmap decoded) =>
+        decoded.Resize(new SKImageInfo(_width, _height, SKColorType.Rgba8888, SKAlphaType.Unpremul), new SKSamplingOptions(SKFilterMode.Nearest))
+        ?? throw new InvalidOperationException($"SkiaSharp could not resize a {decoded.Width}x{decoded.Height} image.");
+
+    private SKBitmap DrawAsTrainingLoader(SKBitmap decoded)
+    {
+        var sized = new SKBitmap(new SKImageInfo(_width, _height, SKColorType.Rgba8888, SKAlphaType.Premul));
+        using var image = SKImage.FromBitmap(decoded);
+        using var canvas = new SKCanvas(sized);
+        canvas.Clear(SKColors.Black);
+        canvas.DrawImage(image, new SKRect(0, 0, _width, _height), TrainingSampling(decoded.Width, decoded.Height));
+        return sized;
+    }
+
+    private SKSamplingOptions TrainingSampling(int sourceWidth, int sourceHeight) =>
         sourceWidth == _width && sourceHeight == _height ? new SKSamplingOptions(SKFilterMode.Nearest)
         : sourceWidth > _width || sourceHeight > _height ? new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Nearest)
         : new SKSamplingOptions(SKCubicResampler.Mitchell);

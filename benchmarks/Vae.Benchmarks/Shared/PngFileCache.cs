@@ -30,7 +30,9 @@ public static class PngFileCache
         string root = Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg
             ? xdg
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
-        string kind = source is null ? "fashion-mnist" : Path.GetFileName(Path.TrimEndingDirectorySeparator(source));
+        string kind = source is null ? "fashion-mnist"
+            : source == OpenClipartDirectory ? "openclipart"
+            : Path.GetFileName(Path.TrimEndingDirectorySeparator(source));
         return Path.Combine(root, "vae-mlnet", "featurize-from-files", $"{kind}-{count}");
     }
 

@@ -51,17 +51,13 @@ public sealed class FilesFeaturizationTests : IDisposable
         var files = Enumerable.Range(0, 10).Select(i => WriteRgbPng(folder, i)).ToArray();
         string onnx = RgbModel(folder);
 
-        var (ours, handWritten, stock) = Mu(onnx, files, batchSize: 4);
+        var (ours, nearest, training, stock) = Mu(onnx, files, batchSize: 4);
 
-        Assert.Equal(10 * 4, handWritten.Length);
-        Assert.Equal(handWritten.Length, ours.Length);
-        Assert.Equal(handWritten.Length, stock.Length);
-        for (int i = 0; i < handWritten.Length; i++)
-        {
-            Assert.True(Math.Abs(handWritten[i] - ours[i]) <= 1e-4, $"μ[{i}]: hand-written {handWritten[i]}, ours {ours[i]}");
-            Assert.True(Math.Abs(handWritten[i] - stock[i]) <= 1e-4, $"μ[{i}]: hand-written {handWritten[i]}, stock {stock[i]}");
-        }
-        Assert.True(handWritten.Distinct().Count() > 20, "μ must vary across files, or the comparison shows nothing");
+        Assert.Equal(10 * 4, ours.Length);
+        AssertSameMu(ours, nearest, "ours", "hand-written (ResizeImages' sampling)");
+        AssertSameMu(ours, training, "ours", "hand-written (the training loader's sampling)");
+        AssertSameMu(ours, stock, "ours", "stock");
+        Assert.True(ours.Distinct().Count() > 20, "μ must vary across files, or the comparison shows nothing");
     }
 
     [Fact]
@@ -70,27 +66,41 @@ public sealed class FilesFeaturizationTests : IDisposable
         var files = PngFileCache.Ensure(Path.Combine(_folder, "cache"), source: null, count: 9);
         string onnx = RgbModel(Directory.CreateDirectory(Path.Combine(_folder, "model-images")).FullName);
 
-        var (ours, handWritten, stock) = Mu(onnx, files, batchSize: 4);
+        var (ours, nearest, training, stock) = Mu(onnx, files, batchSize: 4);
 
-        Assert.Equal(9 * 4, handWritten.Length);
-        Assert.Equal(handWritten.Length, ours.Length);
-        Assert.Equal(handWritten.Length, stock.Length);
-        Assert.All(ours.Concat(handWritten).Concat(stock), v => Assert.True(float.IsFinite(v)));
-        using var decodeOnly = new SkiaOrtFileFeaturizer(onnx, files, 4, 1, 2);
+        Assert.Equal(9 * 4, ours.Length);
+        Assert.Equal(ours.Length, nearest.Length);
+        Assert.Equal(ours.Length, training.Length);
+        Assert.Equal(ours.Length, stock.Length);
+        Assert.All(ours.Concat(nearest).Concat(training).Concat(stock), v => Assert.True(float.IsFinite(v)));
+        // The hand-written nearest-neighbour resize is ML.NET 6's ResizeImages (Fill): the same pixels, the same μ.
+        AssertSameMu(stock, nearest, "stock", "hand-written (ResizeImages' sampling)");
+        using var decodeOnly = new SkiaOrtFileFeaturizer(onnx, files, 4, 1, 2, SkiaResampling.AsTrainingLoader);
         Assert.Equal(9, decodeOnly.Run(decodeOnly: true));
     }
 
-    private static (float[] Ours, float[] HandWritten, float[] Stock) Mu(string onnx, IReadOnlyList<string> files, int batchSize)
+    private static void AssertSameMu(float[] expected, float[] actual, string expectedName, string actualName)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-4, $"μ[{i}]: {expectedName} {expected[i]}, {actualName} {actual[i]}");
+    }
+
+    private static (float[] Ours, float[] Nearest, float[] Training, float[] Stock) Mu(string onnx, IReadOnlyList<string> files, int batchSize)
     {
         using var paths = new FileFeaturizationPaths(new MLContext(seed: 1), onnx, files, batchSize, intraOpNumThreads: 1);
-        using var handWritten = new SkiaOrtFileFeaturizer(onnx, files, batchSize, intraOpNumThreads: 1, decodeThreads: 2);
-        var mu = new float[files.Count * paths.Model.LatentDim];
-        Assert.Equal(files.Count, handWritten.Run(mu));
         Assert.Equal(files.Count, paths.RunOurs());
         Assert.Equal(files.Count, paths.RunStock());
         Assert.Equal(files.Count, paths.RunLoadOnly());
-        return (BenchData.ReadVectorColumn(paths.Ours.Transform(paths.Data), MuRow.Column), mu,
-            BenchData.ReadVectorColumn(paths.Stock.Transform(paths.Data), MuRow.Column));
+        float[] HandWritten(SkiaResampling resampling)
+        {
+            using var featurizer = new SkiaOrtFileFeaturizer(onnx, files, batchSize, intraOpNumThreads: 1, decodeThreads: 2, resampling);
+            var mu = new float[files.Count * paths.Model.LatentDim];
+            Assert.Equal(files.Count, featurizer.Run(mu));
+            return mu;
+        }
+        return (BenchData.ReadVectorColumn(paths.Ours.Transform(paths.Data), MuRow.Column), HandWritten(SkiaResampling.AsResizeImages),
+            HandWritten(SkiaResampling.AsTrainingLoader), BenchData.ReadVectorColumn(paths.Stock.Transform(paths.Data), MuRow.Column));
     }
 
     /// <summary>A randomly initialised RGB MLP VAE on 16×16, exported with quantiles from a few colour images.</summary>
