@@ -23,7 +23,7 @@ internal static class FilesFeaturizationThroughput
     /// <summary>Epochs of that VAE, on the first <see cref="TrainImages"/> cached files.</summary>
     public const int TrainEpochs = 2, TrainImages = 2000;
 
-    /// <summary>Makes (or reuses) the files, trains or takes the model, checks the three paths agree on counts, then times them.</summary>
+    /// <summary>Makes (or reuses) the files, trains or takes the model, checks that every path featurizes every file, then times them.</summary>
     public static object Measure(ReportOptions o, string models, Action<string> progress)
     {
         string? source = o.FilesSource ?? PngFileCache.DefaultSource();
