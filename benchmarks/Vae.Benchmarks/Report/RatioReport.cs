@@ -49,6 +49,8 @@ internal static class RatioReport
                 report["featurization"] = featurization;
                 report["prediction_engine"] = latency;
             }
+            if (o.FromFiles)
+                report["featurize_from_files"] = FilesFeaturizationThroughput.Measure(o, models, Progress);
             if (o.Quality)
                 report["quality"] = QualityReport.Measure(o, models, Progress);
             if (o.OneClass)

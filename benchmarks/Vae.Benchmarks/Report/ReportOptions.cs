@@ -53,6 +53,16 @@ internal sealed record ReportOptions
     public string? OneClassValidationDirectory { get; init; }
     /// <summary>Skip the raw-pixel classifier and KMeans baselines of the quality run (they are slow).</summary>
     public bool SkipRawBaseline { get; init; }
+    /// <summary>Also run "featurize from files": μ of PNG files per second, ours vs hand-written SkiaSharp + ORT vs stock.</summary>
+    public bool FromFiles { get; init; }
+    /// <summary>PNG files of the file measurement.</summary>
+    public int FilesCount { get; init; } = 10_000;
+    /// <summary>The folder the files are made into once; null = ~/.cache/vae-mlnet/featurize-from-files/&lt;source&gt;-&lt;count&gt;.</summary>
+    public string? FilesCache { get; init; }
+    /// <summary>A folder of PNGs to make the files from; null = openclipart-png when installed, else the embedded Fashion-MNIST test images.</summary>
+    public string? FilesSource { get; init; }
+    /// <summary>An RGB vae.onnx for the file measurement; null = train a small conv VAE on the files.</summary>
+    public string? FilesOnnx { get; init; }
     /// <summary>Skip the throughput measurements (quality only).</summary>
     public bool SkipThroughput { get; init; }
 
@@ -96,6 +106,12 @@ internal sealed record ReportOptions
                 "--no-raw-baseline" => o with { SkipRawBaseline = true },
                 "--quality-only" => o with { Quality = true, SkipThroughput = true },
                 "--one-class-only" => o with { OneClass = true, SkipThroughput = true },
+                "--from-files" => o with { FromFiles = true },
+                "--from-files-only" => o with { FromFiles = true, SkipThroughput = true },
+                "--files-count" => o with { FilesCount = NextInt() },
+                "--files-cache" => o with { FilesCache = Next() },
+                "--files-source" => o with { FilesSource = Next() },
+                "--files-onnx" => o with { FilesOnnx = Next() },
                 "--epochs" => o with { Epochs = NextInt() },
                 "--beta" => o with { Beta = NextDouble() },
                 "--latent" => o with { Latent = NextInt() },
@@ -126,6 +142,7 @@ internal sealed record ReportOptions
                 "--latency-calls" => o with { LatencyCalls = NextInt() },
                 _ => throw new ArgumentException(
                     $"Unknown argument '{args[i]}'. Expected --report [--quality [--epochs N] [--models mlp,conv|none] [--onnx FILE] [--beta X] [--latent K] [--prior-components K] [--classifier lbfgs|fasttree|lightgbm [--classifier-trees N] [--classifier-leaves N]] [--kmeans-seeds N] [--umap-neighbors N] [--umap-seeds N] [--no-umap]] [--no-raw-baseline] [--one-class [--one-class-model mlp|conv[:k[:widths]]] [--one-class-batch N]] [--one-class-validation DIR] [--colour DIR | --colour-only DIR [--colour-sizes 32,64] [--colour-widths 32,64] [--colour-one-class N] [--colour-likelihood NAME]] [--quality-only] [--one-class-only] " +
+                    "[--from-files [--files-count N] [--files-cache DIR] [--files-source DIR] [--files-onnx FILE]] [--from-files-only] " +
                     "[--torch-threads N] [--ort-threads N] [--batch-size N] [--train-steps N] [--reps N] [--latency-calls N]."),
             };
         }
@@ -141,6 +158,10 @@ internal sealed record ReportOptions
             throw new ArgumentException("--prior-components takes K ≥ 2 (a mixture of K Gaussians); leave it out for N(0, I).");
         if ((o.ClassifierTrees ?? o.ClassifierLeaves) is not null && o.Classifier is not ("lightgbm" or "fasttree"))
             throw new ArgumentException($"--classifier-trees and --classifier-leaves set boosted trees (--classifier lightgbm or fasttree), not '{o.Classifier}'.");
+        if (o.FilesSource is { } filesSource && !Directory.Exists(filesSource))
+            throw new ArgumentException($"--files-source: folder not found: {filesSource}");
+        if (o.FilesOnnx is { } filesOnnx && !File.Exists(filesOnnx))
+            throw new ArgumentException($"--files-onnx: file not found: {filesOnnx}");
         foreach (string m in o.QualityModels)
             if (m is not ("mlp" or "conv"))
                 throw new ArgumentException($"--models takes mlp and/or conv (or none, with --onnx), got '{m}'.");

@@ -21,10 +21,14 @@ public static class BenchModels
     };
 
     /// <summary>Exports a randomly initialised <paramref name="name"/> VAE into <paramref name="directory"/>; returns the vae.onnx path.</summary>
-    public static string ExportRandom(string name, string directory)
+    public static string ExportRandom(string name, string directory) =>
+        ExportRandom(Architectures[name], BenchData.EmbeddedTest.Take(1000), directory);
+
+    /// <summary>Exports a randomly initialised (seed 1) <paramref name="architecture"/> with error quantiles from <paramref name="images"/>; returns the vae.onnx path.</summary>
+    public static string ExportRandom(VaeArchitecture architecture, ImageSet images, string directory)
     {
-        using var trainer = new VaeTrainer(Architectures[name], new TrainOptions { Seed = 1 });
-        return Export(trainer.Network, BenchData.EmbeddedTest.Take(1000), directory);
+        using var trainer = new VaeTrainer(architecture, new TrainOptions { Seed = 1 });
+        return Export(trainer.Network, images, directory);
     }
 
     /// <summary>Exports <paramref name="network"/> (Bernoulli, β = 1) with error quantiles from <paramref name="train"/>; returns the vae.onnx path.</summary>
@@ -34,6 +38,7 @@ public static class BenchModels
         {
             Likelihood = VaeLikelihood.Bernoulli,
             Dataset = train.Source,
+            Preprocessing = train.Preprocessing,
             ErrorQuantiles = VaeErrorQuantiles.Compute(network, train, VaeLikelihood.Bernoulli),
         };
         return VaeOnnxExporter.Export(network, info, directory).VaeModelPath;

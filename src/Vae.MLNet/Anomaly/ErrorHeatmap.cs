@@ -2,37 +2,41 @@ using SkiaSharp;
 
 namespace Vae.MLNet;
 
-/// <summary>Renders an error map over its image as a PNG (SkiaSharp, which ML.NET's image transforms already bring).</summary>
+/// <summary>
+/// Renders an error map over its image as a PNG (SkiaSharp, which ML.NET's image transforms already bring).
+/// The error per location is given already summed over channels; t = error / top ∈ [0, 1] picks the colour.
+/// </summary>
 internal static class ErrorHeatmap
 {
-    /// <summary>Opacity of the colormap at the largest error; zero error shows the plain image.</summary>
-    private const double MaxOpacity = 0.8;
+    /// <summary>Gray images: opacity of the hot colormap at the largest error; zero error shows the plain image.</summary>
+    public const double GrayMaxOpacity = 0.8;
 
-    public static byte[] Render(float[] pixels, float[] errors, int channels, int height, int width, int scale, float? maxError)
+    /// <summary>
+    /// RGB images: the opacity of the inferno overlay, the same at every location, so the colour alone tells
+    /// the error (a fading overlay would let the image's own colours pass for error colours). 0.7 lets the
+    /// map's hue win: at 0.5 a blue part of the image under a mid error blended to purple, inferno's low end.
+    /// </summary>
+    public const double ColorOverlayAlpha = 0.7;
+
+    /// <summary>
+    /// A PNG of W·scale × H·scale: for C = 3 the RGB image with <see cref="InfernoColormap"/> blended on top
+    /// at <see cref="ColorOverlayAlpha"/>; otherwise the channel mean in gray with <see cref="Hot"/> blended at
+    /// opacity <see cref="GrayMaxOpacity"/>·t.
+    /// </summary>
+    public static byte[] Render(float[] pixels, IReadOnlyList<float> locationErrors, int channels, int height, int width, int scale, float? maxError)
     {
         int plane = height * width;
-        var gray = new double[plane];
-        var error = new double[plane];
-        for (int c = 0; c < channels; c++)
-            for (int i = 0; i < plane; i++)
-            {
-                gray[i] += pixels[c * plane + i] / channels;
-                error[i] += errors[c * plane + i];
-            }
-        double top = maxError ?? error.Max();
+        double top = maxError ?? locationErrors.Max();
         if (!(top > 0))
-            top = 1; // a perfect reconstruction: no overlay
+            top = 1; // a perfect reconstruction: t = 0 everywhere
 
         using var bitmap = new SKBitmap(width * scale, height * scale, SKColorType.Rgba8888, SKAlphaType.Opaque);
         for (int y = 0; y < height; y++)
             for (int x = 0; x < width; x++)
             {
                 int i = y * width + x;
-                double t = Math.Clamp(error[i] / top, 0, 1);
-                var (r, g, b) = Hot(t);
-                double a = MaxOpacity * t;
-                double v = gray[i];
-                var color = new SKColor(Blend(v, r, a), Blend(v, g, a), Blend(v, b, a));
+                double t = Math.Clamp(locationErrors[i] / top, 0, 1);
+                var color = channels == 3 ? ColorLocation(pixels, plane, i, t) : GrayLocation(pixels, channels, plane, i, t);
                 for (int dy = 0; dy < scale; dy++)
                     for (int dx = 0; dx < scale; dx++)
                         bitmap.SetPixel(x * scale + dx, y * scale + dy, color);
@@ -42,10 +46,30 @@ internal static class ErrorHeatmap
         return data.ToArray();
     }
 
-    /// <summary>Black → red → yellow → white: the project's one heat colour map (the training figures' heat rows use it too).</summary>
+    private static SKColor ColorLocation(float[] pixels, int plane, int i, double t)
+    {
+        var (r, g, b) = InfernoColormap.Color(t);
+        return new SKColor(
+            Blend(pixels[i], r, ColorOverlayAlpha),
+            Blend(pixels[plane + i], g, ColorOverlayAlpha),
+            Blend(pixels[2 * plane + i], b, ColorOverlayAlpha));
+    }
+
+    private static SKColor GrayLocation(float[] pixels, int channels, int plane, int i, double t)
+    {
+        double gray = 0;
+        for (int c = 0; c < channels; c++)
+            gray += pixels[c * plane + i] / channels;
+        var (r, g, b) = Hot(t);
+        double a = GrayMaxOpacity * t;
+        return new SKColor(Blend(gray, r, a), Blend(gray, g, a), Blend(gray, b, a));
+    }
+
+    /// <summary>Black → red → yellow → white: the gray heatmap's colour map (the training figures' heat rows use it too).</summary>
     internal static (double R, double G, double B) Hot(double t) =>
         (Math.Clamp(3 * t, 0, 1), Math.Clamp(3 * t - 1, 0, 1), Math.Clamp(3 * t - 2, 0, 1));
 
-    private static byte Blend(double gray, double color, double alpha) =>
-        (byte)Math.Round(255 * Math.Clamp((1 - alpha) * gray + alpha * color, 0, 1));
+    /// <summary>(1 − α)·image + α·colour, in [0, 1], as a byte.</summary>
+    internal static byte Blend(double image, double color, double alpha) =>
+        (byte)Math.Round(255 * Math.Clamp((1 - alpha) * image + alpha * color, 0, 1));
 }

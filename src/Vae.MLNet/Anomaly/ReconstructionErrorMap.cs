@@ -12,11 +12,13 @@ namespace Vae.MLNet;
 public sealed class ReconstructionErrorMap
 {
     private readonly float[] _values;
+    private readonly float[] _locationValues;
     private readonly float[] _pixels;
 
     private ReconstructionErrorMap(float[] values, float[] pixels, int channels, int height, int width, float modelError)
     {
         _values = values;
+        _locationValues = SumOverChannels(values, channels, height * width);
         _pixels = pixels;
         Channels = channels;
         Height = height;
@@ -33,6 +35,12 @@ public sealed class ReconstructionErrorMap
 
     /// <summary>The per-pixel error terms, C·H·W in CHW order.</summary>
     public IReadOnlyList<float> Values => _values;
+
+    /// <summary>
+    /// The error per pixel location, H·W row-major: Σ over the C channels of <see cref="Values"/> at (y, x)
+    /// (accumulated in double), what the heatmap draws. Equal to <see cref="Values"/> for C = 1.
+    /// </summary>
+    public IReadOnlyList<float> LocationValues => _locationValues;
 
     /// <summary>Σ of <see cref="Values"/>, accumulated in double.</summary>
     public double Total => _values.Sum(v => (double)v);
@@ -66,11 +74,13 @@ public sealed class ReconstructionErrorMap
     }
 
     /// <summary>
-    /// Writes a PNG: the image in grayscale (the channel mean), upscaled <paramref name="scale"/> times,
-    /// with the error per location (summed over channels) blended on top in a black-red-yellow-white
-    /// colormap whose opacity grows with the error. Errors are scaled by <paramref name="maxError"/>
-    /// (default: this map's largest location error), so pass one value to compare several images.
-    /// Written to a temporary file and renamed.
+    /// Writes a PNG of the image upscaled <paramref name="scale"/> times with <see cref="LocationValues"/>
+    /// blended on top, scaled to t = error / <paramref name="maxError"/> ∈ [0, 1] (default: this map's largest
+    /// location error; pass one value to compare several images). An RGB model (C = 3): the image in colour
+    /// under matplotlib's perceptual <c>inferno</c> colormap (black → purple → orange → pale yellow) at a
+    /// constant opacity of 0.7, so every location shows 0.3·image + 0.7·inferno(t). Any other C: the image in
+    /// grayscale (the channel mean) under a black-red-yellow-white colormap whose opacity grows with the
+    /// error, 0.8·t. Written to a temporary file and renamed.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">Scale outside 1..64 or a non-positive maxError.</exception>
     public void SaveHeatmapPng(string path, int scale = 8, float? maxError = null)
@@ -80,7 +90,20 @@ public sealed class ReconstructionErrorMap
             throw new ArgumentOutOfRangeException(nameof(scale), scale, $"The heatmap scale must be in 1..64; got {scale}.");
         if (maxError is { } m && !(m > 0 && float.IsFinite(m)))
             throw new ArgumentOutOfRangeException(nameof(maxError), maxError, $"maxError must be a positive finite number; got {m}.");
-        byte[] png = ErrorHeatmap.Render(_pixels, _values, Channels, Height, Width, scale, maxError);
+        byte[] png = ErrorHeatmap.Render(_pixels, _locationValues, Channels, Height, Width, scale, maxError);
         AtomicFile.WriteAllBytes(path, png);
+    }
+
+    private static float[] SumOverChannels(float[] values, int channels, int plane)
+    {
+        var sums = new float[plane];
+        for (int i = 0; i < plane; i++)
+        {
+            double sum = 0;
+            for (int c = 0; c < channels; c++)
+                sum += values[c * plane + i];
+            sums[i] = (float)sum;
+        }
+        return sums;
     }
 }

@@ -101,6 +101,22 @@ public sealed class ErrorMapTests
             var calm = bitmap.GetPixel(best % 28 * 4 + 2, best / 28 * 4 + 3);
             byte gray = (byte)Math.Round(255 * pixels[best]);
             Assert.True(Math.Abs(calm.Red - gray) <= 3 && Math.Abs(calm.Green - gray) <= 3 && Math.Abs(calm.Blue - gray) <= 3, $"calm pixel {calm}, image {gray}");
+
+            // Every location, by hand: the gray image under black-red-yellow-white at opacity 0.8·t, t = error / max.
+            Assert.Equal(map.Values, map.LocationValues); // one channel: nothing to sum
+            double top = map.Values.Max();
+            for (int i = 0; i < 784; i += 13)
+            {
+                double t = map.Values[i] / top, a = 0.8 * t;
+                double[] ramp = [Math.Clamp(3 * t, 0, 1), Math.Clamp(3 * t - 1, 0, 1), Math.Clamp(3 * t - 2, 0, 1)];
+                var drawn = bitmap.GetPixel(i % 28 * 4 + 3, i / 28 * 4);
+                byte[] actual = [drawn.Red, drawn.Green, drawn.Blue];
+                for (int c = 0; c < 3; c++)
+                {
+                    double expected = 255 * ((1 - a) * pixels[i] + a * ramp[c]);
+                    Assert.True(Math.Abs(actual[c] - expected) <= 0.5 + 1e-6, $"location {i}, channel {c}: drawn {actual[c]}, by hand {expected:F2}");
+                }
+            }
         }
         finally
         {
