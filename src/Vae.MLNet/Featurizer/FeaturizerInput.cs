@@ -122,19 +122,27 @@ internal static class FeaturizerInput
     public static void Preprocess(VaeModel model, MLImage image, bool resize, string column, long row, byte[] scratch, Span<float> destination)
     {
         var preprocessing = model.Description.Preprocessing!;
-        if (!resize && (image.Width != model.Width || image.Height != model.Height))
-            throw new InvalidDataException(
-                $"Column '{column}', row {row}: the image is {image.Width}x{image.Height} (W×H), but the model expects {model.Width}x{model.Height} and Resizing is None.");
-        if (image.PixelFormat is not (MLPixelFormat.Bgra32 or MLPixelFormat.Rgba32))
-            throw new InvalidDataException($"Column '{column}', row {row}: the image's pixel format is {image.PixelFormat}; expected Bgra32 or Rgba32.");
-        var origin = SkiaSharp.SKEncodedOrigin.TopLeft;
-        if (preprocessing.ApplyExifOrientation && image.Tag is { Length: > 0 } tag && File.Exists(tag))
-            origin = ImageDecoder.OriginOf(tag);
+        CheckImage(model, image, resize, column, row);
+        var origin = preprocessing.ApplyExifOrientation ? OriginFromTag(image.Tag) : SkiaSharp.SKEncodedOrigin.TopLeft;
         ImagePreprocessor.Apply(preprocessing, image.Pixels, image.Width, image.Height, image.PixelFormat == MLPixelFormat.Bgra32, origin,
             model.Height, model.Width, scratch);
         for (int i = 0; i < scratch.Length; i++)
             destination[i] = ImagePreprocessor.ToUnit(scratch[i]);
     }
+
+    /// <summary>The per-row checks of a contract image: its size when not resizing, its pixel format (errors name column and row).</summary>
+    public static void CheckImage(VaeModel model, MLImage image, bool resize, string column, long row)
+    {
+        if (!resize && (image.Width != model.Width || image.Height != model.Height))
+            throw new InvalidDataException(
+                $"Column '{column}', row {row}: the image is {image.Width}x{image.Height} (W×H), but the model expects {model.Width}x{model.Height} and Resizing is None.");
+        if (image.PixelFormat is not (MLPixelFormat.Bgra32 or MLPixelFormat.Rgba32))
+            throw new InvalidDataException($"Column '{column}', row {row}: the image's pixel format is {image.PixelFormat}; expected Bgra32 or Rgba32.");
+    }
+
+    /// <summary>The EXIF orientation of the file an MLImage's Tag names (LoadImages sets it to the path); TopLeft without one.</summary>
+    public static SkiaSharp.SKEncodedOrigin OriginFromTag(string? tag) =>
+        tag is { Length: > 0 } && File.Exists(tag) ? ImageDecoder.OriginOf(tag) : SkiaSharp.SKEncodedOrigin.TopLeft;
 
     /// <summary>
     /// ML.NET's own image transforms that turn the image column into a C·H·W float vector scaled by 1/255,

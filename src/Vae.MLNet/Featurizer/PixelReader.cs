@@ -14,6 +14,8 @@ internal sealed class PixelReader
     private readonly ValueGetter<MLImage>? _image;
     private readonly byte[]? _preprocessed;
     private VBuffer<float> _buffer;
+    private MLImage? _current;
+    private ContractImageBatch? _batch;
 
     public PixelReader(DataViewRow sourceRow, FeaturizerBinding binding)
     {
@@ -29,6 +31,22 @@ internal sealed class PixelReader
             _image = sourceRow.GetGetter<MLImage>(sourceRow.Schema[binding.InputColumnIndex]);
     }
 
+    /// <summary>True when rows are read a batch at a time (<see cref="Capture"/>, then <see cref="CompleteBatch"/>): contract images.</summary>
+    public bool ReadsBatches => _preprocessed != null;
+
+    /// <summary>Takes the current row's image into the batch (decoded upstream, on this thread); its pixels come with <see cref="CompleteBatch"/>.</summary>
+    public void Capture(long row, int batchSize)
+    {
+        _batch ??= new ContractImageBatch(_binding.Model, batchSize);
+        _image!(ref _current!);
+        if (_current == null)
+            throw new InvalidDataException($"Column '{_binding.Options.InputColumnName}', row {row}: the image is missing (null).");
+        _batch.Capture(_current, _binding.Resizing != VaeImageResizing.None, _binding.Options.InputColumnName, row);
+    }
+
+    /// <summary>Preprocesses the captured rows in parallel into <paramref name="destination"/>, in capture order.</summary>
+    public void CompleteBatch(float[] destination) => _batch?.Complete(destination);
+
     /// <summary>Fills <paramref name="destination"/>; false when the row has NaN/Inf pixels and the option says score it as maximal error.</summary>
     public bool Read(Span<float> destination, long row)
     {
@@ -36,8 +54,9 @@ internal sealed class PixelReader
         string column = _binding.Options.InputColumnName;
         if (_image != null)
         {
-            MLImage? image = null;
-            _image(ref image!);
+            // The same variable each call, as ML.NET's getters expect: LoadImages disposes the previous image then.
+            _image(ref _current!);
+            var image = _current;
             if (image == null)
                 throw new InvalidDataException($"Column '{column}', row {row}: the image is missing (null).");
             if (_preprocessed != null)

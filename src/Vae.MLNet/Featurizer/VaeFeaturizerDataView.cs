@@ -126,10 +126,19 @@ internal sealed class VaeFeaturizerDataView : IDataView
                 _rowNumbers[_count] = _input.Position;
                 foreach (var cache in _caches.Values)
                     cache.Capture(_count);
-                if (_pixels != null)
+                if (_pixels is { ReadsBatches: true })
+                {
+                    _pixels.Capture(_input.Position, _batchSize);
+                    _valid[_count] = true; // preprocessed bytes are valid pixels by construction
+                }
+                else if (_pixels != null)
+                {
                     _valid[_count] = _pixels.Read(_pixelBuffer.AsSpan(_count * p, p), _input.Position);
+                }
                 _count++;
             }
+            if (_pixels is { ReadsBatches: true })
+                _pixels.CompleteBatch(_pixelBuffer);
             if (_count > 0 && _activeKinds.Count > 0)
                 _scored = BatchScorer.Score(_parent._session, _parent._binding, _pixelBuffer, _valid, _count, _activeKinds);
         }
