@@ -45,11 +45,14 @@ internal sealed class ReconstructionFloor
         var likelihood = model.Likelihood ?? throw new InvalidDataException(
             $"'{model.Source}' states no {VaeContract.Metadata.Likelihood} metadata, so its reconstruction error has no known floor; " +
             "the reconstruction divergence needs its likelihood.");
-        if (likelihood == VaeLikelihood.Bernoulli)
-            return new ReconstructionFloor(likelihood, [], 0, model.PixelCount);
-        double[] scales = model.LikelihoodScales();
-        double constant = likelihood == VaeLikelihood.DiscretizedLogistic ? 0 : Normalizer(likelihood, scales, model.PixelCount);
-        return new ReconstructionFloor(likelihood, scales, constant, model.PixelCount);
+        return Create(likelihood, likelihood == VaeLikelihood.Bernoulli ? [] : model.LikelihoodScales(), model.PixelCount);
+    }
+
+    /// <summary>The floor of <paramref name="likelihood"/> with <paramref name="scales"/> (one shared or one per channel) over images of <paramref name="pixelCount"/> pixels.</summary>
+    public static ReconstructionFloor Create(VaeLikelihood likelihood, double[] scales, int pixelCount)
+    {
+        double constant = likelihood is VaeLikelihood.Gaussian or VaeLikelihood.Laplace ? Normalizer(likelihood, scales, pixelCount) : 0;
+        return new ReconstructionFloor(likelihood, scales, constant, pixelCount);
     }
 
     /// <summary>

@@ -21,6 +21,14 @@ public sealed class VaeTrainer : IDisposable
 {
     /// <summary>Checkpoint file name inside <see cref="TrainOptions.OutputDirectory"/>.</summary>
     public const string CheckpointFileName = "checkpoint.vaeckpt";
+    /// <summary>
+    /// The learned per-channel scales (<see cref="VaeLoss.LogScale"/>: σ_c, b_c, s_c) take their Adam steps at this
+    /// multiple of the learning rate (and of its schedule). Adam moves a parameter by about the learning rate per
+    /// step, so at 10⁻³ a log-scale needs a thousand steps to travel from its start (0.1) to a fitted 0.04; the
+    /// network's weights keep the rate itself, and so does the older one-σ <see cref="VaeLoss.LogSigma"/>, whose
+    /// checkpoints resume as they were written.
+    /// </summary>
+    public const double ScaleLearningRateFactor = 10;
     /// <summary>JSON metrics log file name inside <see cref="TrainOptions.OutputDirectory"/>.</summary>
     public const string MetricsJsonFileName = "metrics.json";
     /// <summary>CSV metrics log file name inside <see cref="TrainOptions.OutputDirectory"/>.</summary>
@@ -57,7 +65,13 @@ public sealed class VaeTrainer : IDisposable
         Loss = new VaeLoss(Options.Likelihood!.Value, Options.Beta, Options.FreeBits, Options.GaussianSigma, Options.LearnGaussianSigma, Network.Prior,
             Architecture.Channels, Options.LearnGaussianSigmaPerChannel, Options.LikelihoodScale);
         // PyTorch's Adam defaults, spelled out: TorchSharp's torch.optim.Adam factory defaults β₂ to 0.99.
-        _optimizer = new Adam(Network.parameters().Concat(Loss.Parameters()), Options.LearningRate, beta1: 0.9, beta2: 0.999, eps: 1e-8);
+        _optimizer = Loss.LogScale is { } logScale
+            ? new Adam(
+                [
+                    new Adam.ParamGroup(Network.parameters(), lr: Options.LearningRate, beta1: 0.9, beta2: 0.999, eps: 1e-8),
+                    new Adam.ParamGroup([logScale], lr: Options.LearningRate * ScaleLearningRateFactor, beta1: 0.9, beta2: 0.999, eps: 1e-8),
+                ], Options.LearningRate, beta1: 0.9, beta2: 0.999, eps: 1e-8)
+            : new Adam(Network.parameters().Concat(Loss.Parameters()), Options.LearningRate, beta1: 0.9, beta2: 0.999, eps: 1e-8);
     }
 
     /// <summary>The network being trained (owned by the trainer).</summary>
@@ -343,8 +357,10 @@ public sealed class VaeTrainer : IDisposable
 
     private void SetLearningRate(double rate)
     {
+        // The second group, when there is one, holds the per-channel log-scales (see ScaleLearningRateFactor).
+        int index = 0;
         foreach (var group in _optimizer.ParamGroups)
-            group.LearningRate = rate;
+            group.LearningRate = index++ == 0 ? rate : rate * ScaleLearningRateFactor;
     }
 
     private void SaveCheckpoint(string path, int trainImages, double pixelSum, TrainingCheckpoint.PartialEpoch? partial)
