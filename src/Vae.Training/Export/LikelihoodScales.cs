@@ -19,20 +19,20 @@ internal static class LikelihoodScales
         if (likelihood == VaeLikelihood.Bernoulli)
         {
             if (gaussianSigma != null || scales is { Count: > 0 })
-                throw new ArgumentException($"A Bernoulli likelihood has no scale, but GaussianSigma = {Format(gaussianSigma)} and Scales = {Format(scales)} were given.");
+                throw new ArgumentException($"A Bernoulli likelihood has no scale, but GaussianSigma = {Format(gaussianSigma)} and LikelihoodScales = {Format(scales)} were given.");
             return null;
         }
         if (likelihood == VaeLikelihood.Gaussian && gaussianSigma != null)
         {
             if (scales != null)
-                throw new ArgumentException($"A Gaussian likelihood takes one σ (GaussianSigma = {Format(gaussianSigma)}) or one per channel (Scales = {Format(scales)}), not both.");
+                throw new ArgumentException($"A Gaussian likelihood takes one σ (GaussianSigma = {Format(gaussianSigma)}) or one per channel (LikelihoodScales = {Format(scales)}), not both.");
             if (gaussianSigma is not (> 0 and < double.PositiveInfinity))
                 throw new ArgumentException($"A Gaussian likelihood needs a finite sigma > 0, got {Format(gaussianSigma)}.");
             return [gaussianSigma.Value];
         }
         if (gaussianSigma != null)
-            throw new ArgumentException($"GaussianSigma = {Format(gaussianSigma)} is for the Gaussian likelihood; a {likelihood} likelihood takes Scales, one per channel.");
-        string what = likelihood == VaeLikelihood.Gaussian ? "a sigma (GaussianSigma) or one per channel (Scales)" : $"one scale per channel (Scales, {channels} values)";
+            throw new ArgumentException($"GaussianSigma = {Format(gaussianSigma)} is for the Gaussian likelihood; a {likelihood} likelihood takes LikelihoodScales, one per channel.");
+        string what = likelihood == VaeLikelihood.Gaussian ? "a sigma (GaussianSigma) or one per channel (LikelihoodScales)" : $"one scale per channel (LikelihoodScales, {channels} values)";
         if (scales is null || scales.Count == 0)
             throw new ArgumentException($"A {likelihood} likelihood needs {what}; none was given.");
         if (scales.Count != channels)
