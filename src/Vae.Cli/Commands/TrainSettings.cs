@@ -59,6 +59,11 @@ internal sealed class TrainSettings
 
     public void AddTo(Command command)
     {
+        command.Validators.Add(r =>
+        {
+            if (r.GetResult(LearnSigma) is { Implicit: false } && r.GetValue(LearnSigma) && r.GetValue(Likelihood) != "gaussian")
+                r.AddError($"--learn-sigma learns the σ of --likelihood gaussian; got --likelihood {r.GetValue(Likelihood) ?? "(the default for the images)"}.");
+        });
         foreach (var option in new Option[] { Arch, Latent, Hidden, ConvDense, ConvDepth, ConvHead, Activation, Likelihood, Sigma, LearnSigma, Scale, Beta, Warmup, FreeBits, PriorComponents, PriorInitEpochs, Epochs, BatchSize, LearningRate, LearningRateSchedule, Seed, Threads })
             command.Options.Add(option);
     }
