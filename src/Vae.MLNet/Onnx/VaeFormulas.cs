@@ -61,7 +61,7 @@ internal static class VaeFormulas
     /// mean itself; for the discretized logistic the location μ of the censored mean g (clamped alike), in
     /// closed form μ = g + s·(log(1 − e^(−g/s)) − log(1 − e^(−(1 − g)/s))).
     /// </summary>
-    public static string DecoderOutputFromMean(OnnxGraphBuilder b, string pixelMean, VaeLikelihood likelihood, IReadOnlyList<double>? scales = null, int pixelCount = 0)
+    public static string DecoderOutputFromMean(OnnxGraphBuilder b, string pixelMean, VaeLikelihood likelihood, IReadOnlyList<double>? scales, int pixelCount)
     {
         if (likelihood is VaeLikelihood.Gaussian or VaeLikelihood.Laplace)
             return pixelMean;
