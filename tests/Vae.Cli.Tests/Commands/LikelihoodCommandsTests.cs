@@ -52,6 +52,13 @@ public sealed class LikelihoodCommandsTests : IDisposable
         Assert.Equal("discretized_logistic", rgb[VaeContract.Metadata.Likelihood]);
         Assert.Equal(3, System.Text.Json.JsonSerializer.Deserialize<double[]>(rgb[VaeContract.Metadata.LikelihoodScale])!.Length);
 
+        // eval reports the logistic's −ELBO in bits/dim too: nats / (D·ln 2), D = 3·28·28.
+        var eval = CliRunner.Run("eval", "--model", Path.Combine(_root, "rgb", "vae.onnx"), "--images", Path.Combine(_root, "images"), "--image-size", "28x28", "--rgb");
+        Assert.True(eval.ExitCode == 0, eval.Error);
+        double Row(string label) => double.Parse(eval.Output.Split('\n').Single(l => l.Contains(label, StringComparison.Ordinal))
+            .Split('│', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(Row("−ELBO (nats/image)") / (3 * 28 * 28 * Math.Log(2)), Row("−ELBO (bits/dim)"), 2e-3);
+
         var (_, gray) = Train("gray");
         Assert.Equal("bernoulli", gray[VaeContract.Metadata.Likelihood]);
         Assert.False(gray.ContainsKey(VaeContract.Metadata.LikelihoodScale));
