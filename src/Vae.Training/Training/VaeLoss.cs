@@ -93,9 +93,17 @@ public sealed class VaeLoss : IDisposable
         {
             if (Likelihood == VaeLikelihood.Bernoulli) return Array.Empty<double>();
             if (LogScale is null) return new[] { GaussianSigma };
-            using var noGrad = torch.no_grad();
-            return LogScale.detach().to(ScalarType.Float64).data<double>().ToArray().Select(Math.Exp).ToArray();
+            return LogScaleValues()!.Select(v => Math.Exp(v)).ToArray();
         }
+    }
+
+    /// <summary>The learned per-channel log-scales as they are now (what a checkpoint stores), or null.</summary>
+    internal float[]? LogScaleValues()
+    {
+        if (LogScale is null) return null;
+        using var scope = NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        return LogScale.detach().cpu().data<float>().ToArray();
     }
 
     /// <summary>Parameters the optimiser must update besides the network's (the learned log σ or log-scales, if any).</summary>

@@ -368,7 +368,7 @@ public sealed class VaeTrainer : IDisposable
         var state = new TrainingCheckpoint.State(
             TrainingCheckpoint.Format, TrainingCheckpoint.Version, CompletedEpochs, TrainingCheckpoint.ArchitectureData.From(Architecture),
             Options, _history.ToList(), Loss.LogSigma?.item<float>(), trainImages, pixelSum, partial)
-        { LogScales = Loss.LogScale?.detach().data<float>().ToArray() };
+        { LogScales = Loss.LogScaleValues() };
         TrainingCheckpoint.Save(path, state, writer => Network.save(writer), writer => _optimizer.save_state_dict(writer));
         _lastCheckpoint = Path.GetFullPath(path);
     }
