@@ -8,7 +8,8 @@ namespace Vae.Benchmarks;
 /// <summary>
 /// <c>dotnet run -c Release --project benchmarks/Vae.Benchmarks -- --report</c> prints one JSON object of
 /// ratios measured in this run; <c>-- --store-memory</c> measures the image store's memory (see <see cref="Report.StoreMemory"/>);
-/// any other arguments go to BenchmarkDotNet's switcher.
+/// <c>-- --likelihoods --images DIR --out DIR</c> compares the decoder likelihoods on colour images
+/// (<see cref="Report.LikelihoodComparison"/>); any other arguments go to BenchmarkDotNet's switcher.
 /// </summary>
 public static class Program
 {
@@ -18,6 +19,8 @@ public static class Program
             return Report.StoreMemory.Run(args);
         if (args.Contains("--report"))
             return Report.RatioReport.Run(args);
+        if (args.Contains("--likelihoods"))
+            return Report.LikelihoodComparison.Run(args);
         // In-process short-run job: BenchmarkDotNet's generated boilerplate project lives outside the
         // repository, so it would miss Directory.Build.targets' patch of libLibTorchSharp.so for Debian 12's
         // libstdc++; running in this (already patched) process avoids that.

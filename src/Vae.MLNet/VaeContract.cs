@@ -37,10 +37,18 @@ public static class VaeContract
         public const string ImageShape = "vae.image_shape";
         /// <summary>Latent size k.</summary>
         public const string LatentDim = "vae.latent_dim";
-        /// <summary>"bernoulli" or "gaussian".</summary>
+        /// <summary>"bernoulli", "gaussian", "laplace" or "discretized_logistic".</summary>
         public const string Likelihood = "vae.likelihood";
-        /// <summary>σ of the Gaussian likelihood (absent for Bernoulli).</summary>
+        /// <summary>
+        /// σ of the Gaussian likelihood: a number (one σ for every channel, as v1 models state it) or a JSON
+        /// array of one σ per image channel; absent for the other likelihoods.
+        /// </summary>
         public const string GaussianSigma = "vae.likelihood.sigma";
+        /// <summary>
+        /// The learned scale of the Laplace (b) or discretized logistic (s) likelihood: a JSON array of one
+        /// value per image channel (a number is read as the same value for every channel); absent otherwise.
+        /// </summary>
+        public const string LikelihoodScale = "vae.likelihood.scale";
         /// <summary>KL weight β used in training.</summary>
         public const string Beta = "vae.beta";
         /// <summary>Architecture description, e.g. "mlp:400" or "conv:32,64".</summary>

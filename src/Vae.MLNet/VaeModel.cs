@@ -119,14 +119,17 @@ public sealed class VaeModel : IDisposable
     /// <summary>The floor of the reconstruction error (see <see cref="ReconstructionFloor"/>); throws when the metadata lacks the likelihood.</summary>
     internal ReconstructionFloor ReconstructionFloor => _floor.Value;
 
-    /// <summary>σ of a Gaussian likelihood from <c>vae.likelihood.sigma</c>; throws naming the key when it is missing or not a positive number.</summary>
-    internal double GaussianSigma()
+    /// <summary>
+    /// The scales of the model's likelihood (σ, b or s; one shared value or one per channel), read and checked at
+    /// load (<see cref="LikelihoodMetadata.ParseScales"/>); throws naming the key when the model states none.
+    /// </summary>
+    internal double[] LikelihoodScales()
     {
-        if (Metadata.TryGetValue(VaeContract.Metadata.GaussianSigma, out var text)
-            && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double sigma) && sigma > 0 && double.IsFinite(sigma))
-            return sigma;
+        if (Description.LikelihoodScales is { } scales)
+            return scales;
+        var likelihood = Likelihood ?? throw new InvalidDataException($"'{Source}' does not state its likelihood ({VaeContract.Metadata.Likelihood}).");
         throw new InvalidDataException(
-            $"'{Source}' has a Gaussian likelihood but metadata {VaeContract.Metadata.GaussianSigma} = '{text ?? "(missing)"}' is not a positive number.");
+            $"'{Source}' has a {LikelihoodMetadata.Name(likelihood)} likelihood but no metadata {LikelihoodMetadata.ScaleKey(likelihood) ?? "scale"} (expected its scale, a number > 0 per channel).");
     }
 
     /// <summary>The default session, shared by every caller of <see cref="Run"/>.</summary>
@@ -229,17 +232,12 @@ internal sealed record VaeModelDescription(
                 "load a foreign encoder with a VaeOutputMapping.");
         }
 
-        VaeLikelihood? likelihood = Get(VaeContract.Metadata.Likelihood) switch
-        {
-            null => null,
-            "bernoulli" => VaeLikelihood.Bernoulli,
-            "gaussian" => VaeLikelihood.Gaussian,
-            var other => throw new InvalidDataException($"'{source}': metadata {VaeContract.Metadata.Likelihood}='{other}', expected 'bernoulli' or 'gaussian'."),
-        };
+        VaeLikelihood? likelihood = LikelihoodMetadata.Parse(Get(VaeContract.Metadata.Likelihood), source);
 
         (int C, int H, int W)? shape = null;
         if (Get(VaeContract.Metadata.ImageShape) is { } shapeText)
             shape = ParseShape(shapeText, source);
+        double[]? scales = LikelihoodMetadata.ParseScales(meta, likelihood, shape?.C, source);
 
         int? latent = null;
         if (Get(VaeContract.Metadata.LatentDim) is { } latentText)
@@ -290,8 +288,12 @@ internal sealed record VaeModelDescription(
         }
 
         return new VaeModelDescription(version, likelihood, beta, quantiles, Get(VaeContract.Metadata.Architecture),
-            Get(VaeContract.Metadata.TrainDataset), Get(VaeContract.Metadata.Producer), shape, latent, preprocessing, meta);
+            Get(VaeContract.Metadata.TrainDataset), Get(VaeContract.Metadata.Producer), shape, latent, preprocessing, meta)
+        { LikelihoodScales = scales };
     }
+
+    /// <summary>The likelihood's scales, one shared value or one per channel; null when it has none or the key is absent.</summary>
+    public double[]? LikelihoodScales { get; init; }
 
     public static (int C, int H, int W) ParseShape(string text, string source)
     {

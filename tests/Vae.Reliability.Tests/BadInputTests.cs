@@ -130,7 +130,7 @@ public sealed class BadInputTests : IDisposable
         string negativeLatent = _files.WithMetadata("latent-neg.onnx", M.LatentDim, "-3");
         yield return Case<InvalidDataException>("latent_dim negative", () => VaeModel.Load(negativeLatent), negativeLatent, "'-3'", "positive integer");
         string likelihood = _files.WithMetadata("likelihood.onnx", M.Likelihood, "poisson");
-        yield return Case<InvalidDataException>("unknown likelihood", () => VaeModel.Load(likelihood), likelihood, "'poisson'", "'bernoulli' or 'gaussian'");
+        yield return Case<InvalidDataException>("unknown likelihood", () => VaeModel.Load(likelihood), likelihood, "'poisson'", "'bernoulli', 'gaussian', 'laplace', 'discretized_logistic'");
         string beta = _files.WithMetadata("beta.onnx", M.Beta, "strong");
         yield return Case<InvalidDataException>("beta not a number", () => VaeModel.Load(beta), beta, "'strong'", "not a number");
         string quantiles = _files.WithMetadata("quantiles.onnx", M.TrainErrorQuantiles, "{0.99: oops");

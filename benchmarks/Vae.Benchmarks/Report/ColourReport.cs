@@ -54,7 +54,7 @@ internal static class ColourReport
     private static ImageSet Load(string folder, int size, ReportOptions o) =>
         ImageFolderLoader.Read(folder, size, size, new ImageFolderOptions { Preprocessing = Preprocessing, SkipBadImages = true }).Images;
 
-    private static VaeLikelihood Likelihood(ReportOptions o) => o.ColourLikelihood ?? new TrainOptions().Likelihood;
+    private static VaeLikelihood Likelihood(ReportOptions o) => o.ColourLikelihood ?? TrainOptions.DefaultLikelihood(3);
 
     private static VaeArchitecture Architecture(ReportOptions o, int size) =>
         VaeArchitecture.Conv(3, size, size, o.Latent ?? 32, o.ColourWidths.ToArray());

@@ -36,6 +36,20 @@ internal static class CliOptions
     public static Option<string> Choice(string name, string description, string defaultValue, params string[] choices)
     {
         var option = new Option<string>(name) { Description = description, DefaultValueFactory = _ => defaultValue, HelpName = string.Join('|', choices) };
+        AddChoiceCheck(option, name, choices);
+        return option;
+    }
+
+    /// <summary>A choice without a fixed default: the value is null when the option is not given (the description says what happens then).</summary>
+    public static Option<string?> OptionalChoice(string name, string description, params string[] choices)
+    {
+        var option = new Option<string?>(name) { Description = description, HelpName = string.Join('|', choices) };
+        AddChoiceCheck(option, name, choices);
+        return option;
+    }
+
+    private static void AddChoiceCheck<T>(Option<T> option, string name, string[] choices)
+    {
         option.CompletionSources.Add(choices);
         option.Validators.Add(r =>
         {
@@ -43,7 +57,6 @@ internal static class CliOptions
             if (!choices.Contains(value, StringComparer.Ordinal))
                 r.AddError($"{name} must be one of {string.Join(", ", choices)}; got '{value}'.");
         });
-        return option;
     }
 
     public static Option<FileInfo> ExistingFile(string name, string description, bool required = false)

@@ -56,8 +56,11 @@ internal static class DemoCommand
                 Kind = parse.GetValue(settings.Arch) == "conv" ? VaeKind.Conv : VaeKind.Mlp,
                 LatentDim = parse.GetValue(settings.Latent),
                 Hidden = hidden.Length > 0 ? hidden : parse.GetValue(settings.Arch) == "conv" ? Array.Empty<int>() : defaults.Hidden,
-                Likelihood = parse.GetValue(settings.Likelihood) == "gaussian" ? VaeLikelihood.Gaussian : VaeLikelihood.Bernoulli,
+                // Fashion-MNIST is grayscale: without --likelihood the demo keeps Bernoulli.
+                Likelihood = TrainSettings.ParseLikelihood(parse.GetValue(settings.Likelihood)) ?? VaeLikelihood.Bernoulli,
                 GaussianSigma = parse.GetValue(settings.Sigma),
+                LearnGaussianSigmaPerChannel = parse.GetValue(settings.LearnSigma),
+                LikelihoodScale = parse.GetValue(settings.Scale),
                 Beta = parse.GetValue(settings.Beta),
                 Warmup = parse.GetValue(settings.Warmup),
                 FreeBits = parse.GetValue(settings.FreeBits),

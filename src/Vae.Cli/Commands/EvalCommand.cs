@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
+using Vae.MLNet;
 using Vae.Training.Data;
 using Vae.Training;
 using Vae.Training.Export;
@@ -14,7 +15,7 @@ internal static class EvalCommand
     {
         var command = new Command("eval",
             "Evaluate a model on images: −ELBO = reconstruction + KL (nats per image, at z = μ for an ONNX model, sampled z for a checkpoint), " +
-            "and the number of active latent units (Var over images of μ_j > 0.01).");
+            "and the number of active latent units (Var over images of μ_j > 0.01); for the discretized logistic, whose error is a probability of the 8-bit image, also bits/dim.");
         var model = CliOptions.ExistingFile("--model", "vae.onnx written by 'vae train' or 'vae export'.");
         var checkpoint = CliOptions.ExistingFile("--checkpoint", "Checkpoint written by 'vae train' (instead of --model).");
         var split = CliOptions.Choice("--split", "Which part of the data to evaluate", "test", "test", "train");
@@ -34,7 +35,7 @@ internal static class EvalCommand
         {
             var loaded = data.Load(parse, parse.GetValue(seed), testFraction: 0.1);
             var images = parse.GetValue(split) == "train" ? loaded.Train : loaded.Test;
-            var (reconstruction, kl, active, k) = parse.GetValue(model) is { } onnx
+            var (reconstruction, kl, active, k, likelihood) = parse.GetValue(model) is { } onnx
                 ? EvaluateOnnx(onnx.FullName, images)
                 : EvaluateCheckpoint(parse.GetValue(checkpoint)!.FullName, images);
             var table = new Table().Title(Markup.Escape($"{images.Count} images: {images.Source}"))
@@ -42,6 +43,9 @@ internal static class EvalCommand
             table.AddRow("reconstruction (nats/image)", F(reconstruction));
             table.AddRow("KL (nats/image)", F(kl));
             table.AddRow("−ELBO (nats/image)", F(reconstruction + kl));
+            // Only the discretized logistic is a distribution over the 8-bit levels, so only its −ELBO bounds their bits.
+            if (likelihood == VaeLikelihood.DiscretizedLogistic)
+                table.AddRow("−ELBO (bits/dim)", F((reconstruction + kl) / (images.PixelsPerImage * Math.Log(2))));
             table.AddRow("active units", $"{active} of {k}");
             context.Console.Write(table);
             return VaeCommandLine.Success;
@@ -49,14 +53,14 @@ internal static class EvalCommand
         return command;
     }
 
-    private static (double Reconstruction, double Kl, int Active, int LatentDim) EvaluateCheckpoint(string path, ImageSet images)
+    private static (double Reconstruction, double Kl, int Active, int LatentDim, VaeLikelihood? Likelihood) EvaluateCheckpoint(string path, ImageSet images)
     {
         using var trainer = VaeTrainer.Resume(path);
         var result = trainer.Evaluate(images);
-        return (result.Reconstruction, result.Kl, result.ActiveUnits, trainer.Architecture.LatentDim);
+        return (result.Reconstruction, result.Kl, result.ActiveUnits, trainer.Architecture.LatentDim, trainer.Loss.Likelihood);
     }
 
-    private static (double Reconstruction, double Kl, int Active, int LatentDim) EvaluateOnnx(string path, ImageSet images)
+    private static (double Reconstruction, double Kl, int Active, int LatentDim, VaeLikelihood? Likelihood) EvaluateOnnx(string path, ImageSet images)
     {
         using var runner = new OnnxVaeRunner(path, null);
         if (images.Channels != runner.Channels || images.Height != runner.Height || images.Width != runner.Width)
@@ -83,7 +87,7 @@ internal static class EvalCommand
         int n = images.Count;
         // Active unit (Burda et al.): the encoder mean moves with the input, Var_x(E[z_j|x]) > 0.01.
         int active = Enumerable.Range(0, k).Count(j => (sumSquares[j] - sum[j] * sum[j] / n) / Math.Max(1, n - 1) > VaeEvaluator.ActiveUnitThreshold);
-        return (errorSum / n, klSum / n, active, k);
+        return (errorSum / n, klSum / n, active, k, runner.Likelihood);
     }
 
     private static string F(double value) => value.ToString("F3", CultureInfo.InvariantCulture);

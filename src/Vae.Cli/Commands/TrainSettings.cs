@@ -21,8 +21,12 @@ internal sealed class TrainSettings
     public Option<int> ConvDepth { get; } = CliOptions.Int("--conv-depth", "Extra 3x3 convolutions per resolution below the input's, encoder and decoder (ignored for mlp).", 0, min: 0, max: 16);
     public Option<int> ConvHead { get; } = CliOptions.Int("--conv-head", "Channels of a 3x3 convolution at the input resolution that ends the conv decoder (0 = off: the last transposed convolution writes the image).", 0, min: 0, max: 1024);
     public Option<string> Activation { get; } = CliOptions.Choice("--activation", "Nonlinearity between hidden layers (encoder and decoder)", "relu", "relu", "elu", "silu");
-    public Option<string> Likelihood { get; } = CliOptions.Choice("--likelihood", "Decoder likelihood p(x|z)", "bernoulli", "bernoulli", "gaussian");
-    public Option<double> Sigma { get; } = CliOptions.Double("--sigma", "σ of the Gaussian likelihood (ignored for bernoulli).", 0.1, 0, minExclusive: true);
+    public Option<string?> Likelihood { get; } = CliOptions.OptionalChoice("--likelihood",
+        "Decoder likelihood p(x|z). Default: bernoulli for grayscale images, logistic (discretized logistic, learned scale per channel) for --rgb",
+        LikelihoodChoices);
+    public Option<double> Sigma { get; } = CliOptions.Double("--sigma", "σ of the Gaussian likelihood (its start value with --learn-sigma; ignored by the others).", 0.1, 0, minExclusive: true);
+    public Option<bool> LearnSigma { get; } = new("--learn-sigma") { Description = "Gaussian likelihood: learn one σ per image channel, starting at --sigma." };
+    public Option<double> Scale { get; } = CliOptions.Double("--scale", "Start value of the per-channel scale the laplace (b) and logistic (s) likelihoods learn.", 0.1, 0, minExclusive: true);
     public Option<double> Beta { get; } = CliOptions.Double("--beta", "KL weight β (1 = the ELBO, >1 = β-VAE).", 1.0, 0);
     public Option<int> Warmup { get; } = CliOptions.Int("--warmup", "Linear KL warm-up length in epochs (0 = off).", 0, min: 0);
     public Option<double> FreeBits { get; } = CliOptions.Double("--free-bits", "Free-bits floor λ in nats per latent dimension (0 = off).", 0.0, 0);
@@ -55,7 +59,12 @@ internal sealed class TrainSettings
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Arch, Latent, Hidden, ConvDense, ConvDepth, ConvHead, Activation, Likelihood, Sigma, Beta, Warmup, FreeBits, PriorComponents, PriorInitEpochs, Epochs, BatchSize, LearningRate, LearningRateSchedule, Seed, Threads })
+        command.Validators.Add(r =>
+        {
+            if (r.GetResult(LearnSigma) is { Implicit: false } && r.GetValue(LearnSigma) && r.GetValue(Likelihood) != "gaussian")
+                r.AddError($"--learn-sigma learns the σ of --likelihood gaussian; got --likelihood {r.GetValue(Likelihood) ?? "(the default for the images)"}.");
+        });
+        foreach (var option in new Option[] { Arch, Latent, Hidden, ConvDense, ConvDepth, ConvHead, Activation, Likelihood, Sigma, LearnSigma, Scale, Beta, Warmup, FreeBits, PriorComponents, PriorInitEpochs, Epochs, BatchSize, LearningRate, LearningRateSchedule, Seed, Threads })
             command.Options.Add(option);
     }
 
@@ -89,8 +98,10 @@ internal sealed class TrainSettings
         LearningRate = parse.GetValue(LearningRate),
         LearningRateSchedule = parse.GetValue(LearningRateSchedule) == "cosine" ? Training.LearningRateSchedule.Cosine : Training.LearningRateSchedule.Constant,
         Seed = parse.GetValue(Seed),
-        Likelihood = parse.GetValue(Likelihood) == "gaussian" ? VaeLikelihood.Gaussian : VaeLikelihood.Bernoulli,
+        Likelihood = ParseLikelihood(parse.GetValue(Likelihood)),
         GaussianSigma = parse.GetValue(Sigma),
+        LearnGaussianSigmaPerChannel = parse.GetValue(LearnSigma),
+        LikelihoodScale = parse.GetValue(Scale),
         Beta = parse.GetValue(Beta),
         KlWarmup = parse.GetValue(Warmup),
         KlWarmupUnit = KlWarmupUnit.Epochs,
@@ -99,6 +110,20 @@ internal sealed class TrainSettings
         Threads = parse.GetValue(Threads),
         OutputDirectory = outputDirectory,
     }.Validated();
+
+    /// <summary>The values of --likelihood, in the order of <see cref="VaeLikelihood"/>.</summary>
+    internal static readonly string[] LikelihoodChoices = ["bernoulli", "gaussian", "laplace", "logistic"];
+
+    /// <summary>The likelihood an --likelihood value names; null (not given) lets the trainer choose by the images' channels.</summary>
+    internal static VaeLikelihood? ParseLikelihood(string? value) => value switch
+    {
+        null => null,
+        "bernoulli" => VaeLikelihood.Bernoulli,
+        "gaussian" => VaeLikelihood.Gaussian,
+        "laplace" => VaeLikelihood.Laplace,
+        "logistic" => VaeLikelihood.DiscretizedLogistic,
+        _ => throw new ArgumentException($"--likelihood must be one of {string.Join(", ", LikelihoodChoices)}; got '{value}'."),
+    };
 
     internal static int[]? ParseHidden(string? text)
     {

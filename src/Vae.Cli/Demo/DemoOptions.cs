@@ -43,8 +43,12 @@ internal sealed record DemoOptions
     public IReadOnlyList<int> Hidden { get; init; } = new[] { 400 };
     /// <summary>Decoder likelihood.</summary>
     public VaeLikelihood Likelihood { get; init; } = VaeLikelihood.Bernoulli;
-    /// <summary>σ of the Gaussian likelihood.</summary>
+    /// <summary>σ of the Gaussian likelihood (start value when learned).</summary>
     public double GaussianSigma { get; init; } = 0.1;
+    /// <summary>Gaussian likelihood: learn one σ per channel.</summary>
+    public bool LearnGaussianSigmaPerChannel { get; init; }
+    /// <summary>Start value of the learned per-channel scale of the Laplace and discretized logistic likelihoods.</summary>
+    public double LikelihoodScale { get; init; } = 0.1;
     /// <summary>KL weight β.</summary>
     public double Beta { get; init; } = 1.0;
     /// <summary>KL warm-up in epochs.</summary>

@@ -31,6 +31,8 @@ internal static class TrainVaeStep
             Seed = options.Seed,
             Likelihood = options.Likelihood,
             GaussianSigma = options.GaussianSigma,
+            LearnGaussianSigmaPerChannel = options.LearnGaussianSigmaPerChannel,
+            LikelihoodScale = options.LikelihoodScale,
             Beta = options.Beta,
             KlWarmup = options.Warmup,
             FreeBits = options.FreeBits,

@@ -53,7 +53,7 @@ public sealed class ReconstructionErrorMap
 
     /// <summary>Runs <paramref name="model"/> on one image (C·H·W pixels in [0, 1]) and splits its error by pixel.</summary>
     /// <exception cref="ArgumentException">Wrong pixel count, a pixel outside [0, 1] or not finite, or a model without decoder.</exception>
-    /// <exception cref="InvalidDataException">A Gaussian model without a valid <c>vae.likelihood.sigma</c>, or a model without a stated likelihood.</exception>
+    /// <exception cref="InvalidDataException">A Gaussian, Laplace or logistic model without its scale (<c>vae.likelihood.sigma</c>, <c>vae.likelihood.scale</c>), or a model without a stated likelihood.</exception>
     public static ReconstructionErrorMap Compute(VaeModel model, ReadOnlySpan<float> pixels)
     {
         ArgumentNullException.ThrowIfNull(model);

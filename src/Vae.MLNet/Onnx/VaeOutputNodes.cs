@@ -83,11 +83,11 @@ internal sealed class VaeOutputNodes
             if (_errorTerms != null) return _errorTerms;
             var likelihood = _model.Likelihood
                 ?? throw new InvalidDataException($"'{_model.Source}' does not state its likelihood ({VaeContract.Metadata.Likelihood}); the per-pixel error is undefined.");
-            double? sigma = likelihood == VaeLikelihood.Gaussian ? _model.GaussianSigma() : null;
+            double[]? scales = likelihood == VaeLikelihood.Bernoulli ? null : _model.LikelihoodScales();
             long[] inputShape = InputShape();
             string reconstruction = _b.AddNode("Reshape", [Reconstruction, _b.AddInitializer("input_shape", inputShape, inputShape.Length)], "reconstruction_as_input");
-            string decoderOutput = VaeFormulas.DecoderOutputFromMean(_b, reconstruction, likelihood);
-            return _errorTerms = VaeFormulas.ReconstructionErrorTerms(_b, _modelInput, decoderOutput, likelihood, sigma);
+            string decoderOutput = VaeFormulas.DecoderOutputFromMean(_b, reconstruction, likelihood, scales, _model.PixelCount);
+            return _errorTerms = VaeFormulas.ReconstructionErrorTerms(_b, _modelInput, decoderOutput, likelihood, scales, _model.PixelCount);
         }
     }
 

@@ -20,6 +20,8 @@ internal sealed class OnnxVaeRunner : IDisposable
     public int Height { get; }
     public int Width { get; }
     public int PixelCount => Channels * Height * Width;
+    /// <summary>The likelihood vae.onnx states, or null (no vae.onnx, or none stated).</summary>
+    public VaeLikelihood? Likelihood => _vae?.Likelihood;
     /// <summary>The decoder's mixture prior (metadata <c>vae.prior</c>), or null for N(0, I).</summary>
     public MixturePriorComponents? Prior { get; }
 

@@ -19,16 +19,17 @@ public static class VaeErrorQuantiles
     /// returns the quantiles of the reconstruction error, probability → error, using linear interpolation
     /// between order statistics (NumPy's default, "type 7").
     /// </summary>
+    /// <remarks>The scale is <paramref name="gaussianSigma"/> or <paramref name="scales"/>, as in <see cref="VaeReconstructionError.PerImage"/>.</remarks>
     public static IReadOnlyDictionary<double, double> Compute(
         VaeNetwork network, ImageSet images, VaeLikelihood likelihood, double? gaussianSigma = null,
-        IReadOnlyList<double>? probabilities = null, int batchSize = 256)
+        IReadOnlyList<double>? probabilities = null, int batchSize = 256, IReadOnlyList<double>? scales = null)
     {
-        float[] errors = PerImageErrors(network, images, likelihood, gaussianSigma, batchSize);
+        float[] errors = PerImageErrors(network, images, likelihood, gaussianSigma, batchSize, scales);
         return Quantiles(errors, probabilities ?? DefaultProbabilities);
     }
 
-    /// <summary>The reconstruction error of every image of <paramref name="images"/>, in order.</summary>
-    public static float[] PerImageErrors(VaeNetwork network, ImageSet images, VaeLikelihood likelihood, double? gaussianSigma = null, int batchSize = 256)
+    /// <summary>The reconstruction error of every image of <paramref name="images"/>, in order (scales as in <see cref="VaeReconstructionError.PerImage"/>).</summary>
+    public static float[] PerImageErrors(VaeNetwork network, ImageSet images, VaeLikelihood likelihood, double? gaussianSigma = null, int batchSize = 256, IReadOnlyList<double>? scales = null)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(images);
@@ -49,7 +50,7 @@ public static class VaeErrorQuantiles
             var pixels = images.CopyPixels(start, count);
             var batch = tensor(pixels, [count, images.Channels, images.Height, images.Width]);
             var (_, _, decoderOutput) = network.forward(batch);
-            var batchErrors = VaeReconstructionError.PerImage(decoderOutput, batch, likelihood, gaussianSigma);
+            var batchErrors = VaeReconstructionError.PerImage(decoderOutput, batch, likelihood, gaussianSigma, scales);
             batchErrors.data<float>().CopyTo(errors, start);
         }
         int bad = Array.FindIndex(errors, e => !float.IsFinite(e));

@@ -12,8 +12,17 @@ public sealed record VaeExportInfo
     /// <summary>The decoder likelihood used in training.</summary>
     public required VaeLikelihood Likelihood { get; init; }
 
-    /// <summary>σ of the Gaussian likelihood; required for <see cref="VaeLikelihood.Gaussian"/>, must be null for Bernoulli.</summary>
+    /// <summary>
+    /// σ of the Gaussian likelihood when it is one σ for every channel (written as the v1 number); null for the
+    /// other likelihoods and for a Gaussian with one σ per channel (<see cref="LikelihoodScales"/>).
+    /// </summary>
     public double? GaussianSigma { get; init; }
+
+    /// <summary>
+    /// The likelihood's scale per image channel: σ_c of a Gaussian learned per channel, b_c of the Laplace, s_c
+    /// of the discretized logistic (C values, each finite and &gt; 0); null for Bernoulli and a one-σ Gaussian.
+    /// </summary>
+    public IReadOnlyList<double>? LikelihoodScales { get; init; }
 
     /// <summary>KL weight β used in training.</summary>
     public double Beta { get; init; } = 1.0;
@@ -36,12 +45,7 @@ public sealed record VaeExportInfo
     /// <summary>Throws <see cref="ArgumentException"/> naming the first inconsistent setting.</summary>
     public VaeExportInfo Validated()
     {
-        if (!Enum.IsDefined(Likelihood))
-            throw new ArgumentException($"Unknown likelihood {(int)Likelihood}; expected Bernoulli or Gaussian.");
-        if (Likelihood == VaeLikelihood.Gaussian && GaussianSigma is not (> 0 and < double.PositiveInfinity))
-            throw new ArgumentException($"A Gaussian likelihood needs a finite sigma > 0, got {Format(GaussianSigma)}.");
-        if (Likelihood == VaeLikelihood.Bernoulli && GaussianSigma != null)
-            throw new ArgumentException($"A Bernoulli likelihood has no sigma, but GaussianSigma = {Format(GaussianSigma)} was given.");
+        Export.LikelihoodScales.Resolve(Likelihood, GaussianSigma, LikelihoodScales, LikelihoodScales?.Count ?? 1);
         if (!double.IsFinite(Beta) || Beta < 0)
             throw new ArgumentException($"Beta must be finite and ≥ 0, got {Format(Beta)}.");
         if (string.IsNullOrWhiteSpace(Dataset))
@@ -57,6 +61,10 @@ public sealed record VaeExportInfo
         }
         return this;
     }
+
+    /// <summary>The scales as the formulas take them for a network of <paramref name="channels"/> channels (null for Bernoulli).</summary>
+    /// <exception cref="ArgumentException">The scales do not fit the likelihood or the channel count.</exception>
+    internal double[]? ScalesFor(int channels) => Export.LikelihoodScales.Resolve(Likelihood, GaussianSigma, LikelihoodScales, channels);
 
     private static string Format(double? value) => value?.ToString("R", CultureInfo.InvariantCulture) ?? "null";
 }

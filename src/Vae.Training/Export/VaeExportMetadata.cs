@@ -27,10 +27,10 @@ internal static class VaeExportMetadata
             new(VaeContract.Metadata.Contract, VaeContract.Version.ToString(CultureInfo.InvariantCulture)),
             new(VaeContract.Metadata.ImageShape, string.Create(CultureInfo.InvariantCulture, $"{architecture.Channels}x{architecture.Height}x{architecture.Width}")),
             new(VaeContract.Metadata.LatentDim, architecture.LatentDim.ToString(CultureInfo.InvariantCulture)),
-            new(VaeContract.Metadata.Likelihood, info.Likelihood == VaeLikelihood.Bernoulli ? "bernoulli" : "gaussian"),
+            new(VaeContract.Metadata.Likelihood, LikelihoodMetadata.Name(info.Likelihood)),
         };
-        if (info.Likelihood == VaeLikelihood.Gaussian)
-            entries.Add(new(VaeContract.Metadata.GaussianSigma, Number(info.GaussianSigma!.Value)));
+        if (info.ScalesFor(architecture.Channels) is { } scales)
+            entries.Add(new(LikelihoodMetadata.ScaleKey(info.Likelihood)!, LikelihoodMetadata.FormatScales(info.Likelihood, scales)));
         if (architecture.Channels is 1 or 3)
         {
             var preprocessing = info.Preprocessing

@@ -23,7 +23,7 @@ public static class VaeOnnxExporter
     public const string VaeFileName = "vae.onnx";
     /// <summary>File name of the decoder-only model.</summary>
     public const string DecoderFileName = "decoder.onnx";
-    /// <summary>Extra output of <c>decoder.onnx</c>: the raw decoder output (Bernoulli logits, or the Gaussian mean).</summary>
+    /// <summary>Extra output of <c>decoder.onnx</c>: the raw decoder output (Bernoulli logits, the Gaussian or Laplace mean, the logistic's location).</summary>
     public const string DecoderLogitsOutput = "logits";
 
     /// <summary>
@@ -67,9 +67,10 @@ public static class VaeOnnxExporter
         string logVar = EmitHead(builder, network.LogVarHead, features, "logvar_head", VaeContract.LogVar);
         VaeFormulas.Sigma(builder, logVar, VaeContract.Sigma);
 
+        double[]? scales = info.ScalesFor(a.Channels);
         string decoded = TorchLayerEmitter.Emit(builder, network.Decoder, new GraphTensor(mu, 2), "decoder").Name;
-        VaeFormulas.PixelMean(builder, decoded, info.Likelihood, VaeContract.Reconstruction);
-        VaeFormulas.ReconstructionError(builder, image.Name, decoded, info.Likelihood, info.GaussianSigma, a.PixelCount, VaeContract.ReconstructionError);
+        VaeFormulas.PixelMean(builder, decoded, info.Likelihood, scales, a.PixelCount, VaeContract.Reconstruction);
+        VaeFormulas.ReconstructionError(builder, image.Name, decoded, info.Likelihood, scales, a.PixelCount, VaeContract.ReconstructionError);
         if (network.Prior is { } prior)
             MixturePriorGraph.Kl(builder, prior, mu, logVar, VaeContract.Kl);
         else
@@ -94,7 +95,7 @@ public static class VaeOnnxExporter
 
         string decoded = TorchLayerEmitter.Emit(builder, network.Decoder, z, "decoder").Name;
         builder.AddNode("Identity", [decoded], DecoderLogitsOutput);
-        VaeFormulas.PixelMean(builder, decoded, info.Likelihood, VaeContract.Reconstruction);
+        VaeFormulas.PixelMean(builder, decoded, info.Likelihood, info.ScalesFor(a.Channels), a.PixelCount, VaeContract.Reconstruction);
 
         return builder.Build(VaeExportMetadata.ProducerName, VaeExportMetadata.ProducerVersion, VaeExportMetadata.Build(a, info, network.Prior));
     }

@@ -32,8 +32,10 @@ public sealed record EpochMetrics
     public double KlWarmupFactor { get; init; }
     /// <summary>Adam learning rate of the epoch's last step (changes over the run under a schedule).</summary>
     public double LearningRate { get; init; }
-    /// <summary>σ of the Gaussian likelihood after the epoch (null for Bernoulli).</summary>
+    /// <summary>σ of the Gaussian likelihood after the epoch when it is one σ for every channel (null otherwise).</summary>
     public double? GaussianSigma { get; init; }
+    /// <summary>The likelihood's learned scale per channel after the epoch (σ_c, b_c or s_c); null for Bernoulli and a one-σ Gaussian.</summary>
+    public IReadOnlyList<double>? LikelihoodScales { get; init; }
     /// <summary>Training throughput of this epoch (optimiser steps only, evaluation excluded).</summary>
     public double ImagesPerSecond { get; init; }
     /// <summary>Wall-clock seconds of the epoch, evaluation included.</summary>

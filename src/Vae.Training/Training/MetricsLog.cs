@@ -8,7 +8,8 @@ namespace Vae.Training;
 
 /// <summary>
 /// Writes the per-epoch metrics as JSON (<c>{ architecture, options, epochs: [...] }</c>) and as CSV (one row
-/// per epoch, invariant culture, round-trip number format), both atomically.
+/// per epoch, invariant culture, round-trip number format; the per-channel likelihood scales in one cell,
+/// separated by semicolons), both atomically.
 /// </summary>
 public static class MetricsLog
 {
@@ -50,7 +51,7 @@ public static class MetricsLog
         {
             "epoch", "train_reconstruction", "train_kl", "train_total",
             "validation_reconstruction", "validation_kl", "validation_total", "active_units",
-            "kl_warmup_factor", "learning_rate", "gaussian_sigma", "images_per_second", "seconds",
+            "kl_warmup_factor", "learning_rate", "gaussian_sigma", "likelihood_scales", "images_per_second", "seconds",
         };
         columns.AddRange(Enumerable.Range(0, latentDim).Select(i => $"train_kl_{i}"));
         columns.AddRange(Enumerable.Range(0, latentDim).Select(i => $"validation_kl_{i}"));
@@ -68,7 +69,8 @@ public static class MetricsLog
                 m.Epoch.ToString(CultureInfo.InvariantCulture), Number(m.TrainReconstruction), Number(m.TrainKl), Number(m.TrainTotal),
                 Number(m.ValidationReconstruction), Number(m.ValidationKl), Number(m.ValidationTotal),
                 m.ActiveUnits?.ToString(CultureInfo.InvariantCulture) ?? "",
-                Number(m.KlWarmupFactor), Number(m.LearningRate), Number(m.GaussianSigma), Number(m.ImagesPerSecond), Number(m.Seconds),
+                Number(m.KlWarmupFactor), Number(m.LearningRate), Number(m.GaussianSigma),
+                m.LikelihoodScales is { } scales ? string.Join(';', scales.Select(v => Number(v))) : "", Number(m.ImagesPerSecond), Number(m.Seconds),
             };
             for (int i = 0; i < latentDim; i++) cells.Add(i < m.TrainKlPerDimension.Count ? Number(m.TrainKlPerDimension[i]) : "");
             for (int i = 0; i < latentDim; i++) cells.Add(m.ValidationKlPerDimension is { } v && i < v.Count ? Number(v[i]) : "");

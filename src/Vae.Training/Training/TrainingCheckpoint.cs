@@ -7,7 +7,7 @@ namespace Vae.Training;
 
 /// <summary>
 /// One checkpoint file: a zip holding <c>checkpoint.json</c> (epoch, position inside a cancelled epoch,
-/// options, architecture, metric history, learned σ, data fingerprint), <c>network.bin</c> (TorchSharp
+/// options, architecture, metric history, learned σ or per-channel log-scales, data fingerprint), <c>network.bin</c> (TorchSharp
 /// module weights) and <c>optimizer.bin</c> (Adam moments and step counts). Written atomically.
 /// </summary>
 internal static class TrainingCheckpoint
@@ -35,6 +35,9 @@ internal static class TrainingCheckpoint
     {
         /// <summary>SHA-256 (hex) of the binary entries; a zip does not check CRCs of stored entries on every read path.</summary>
         public IReadOnlyDictionary<string, string>? Sha256 { get; init; }
+
+        /// <summary>The learned log-scale per channel (<see cref="VaeLoss.LogScale"/>); absent when the likelihood learns none (and in older checkpoints).</summary>
+        public IReadOnlyList<float>? LogScales { get; init; }
     }
 
     internal static void Save(string path, State state, Action<BinaryWriter> writeNetwork, Action<BinaryWriter> writeOptimizer)

@@ -21,6 +21,14 @@ public sealed class VaeTrainer : IDisposable
 {
     /// <summary>Checkpoint file name inside <see cref="TrainOptions.OutputDirectory"/>.</summary>
     public const string CheckpointFileName = "checkpoint.vaeckpt";
+    /// <summary>
+    /// The learned per-channel scales (<see cref="VaeLoss.LogScale"/>: σ_c, b_c, s_c) take their Adam steps at this
+    /// multiple of the learning rate (and of its schedule). Adam moves a parameter by about the learning rate per
+    /// step, so at 10⁻³ a log-scale needs a thousand steps to travel from its start (0.1) to a fitted 0.04; the
+    /// network's weights keep the rate itself, and so does the older one-σ <see cref="VaeLoss.LogSigma"/>, whose
+    /// checkpoints resume as they were written.
+    /// </summary>
+    public const double ScaleLearningRateFactor = 10;
     /// <summary>JSON metrics log file name inside <see cref="TrainOptions.OutputDirectory"/>.</summary>
     public const string MetricsJsonFileName = "metrics.json";
     /// <summary>CSV metrics log file name inside <see cref="TrainOptions.OutputDirectory"/>.</summary>
@@ -42,7 +50,7 @@ public sealed class VaeTrainer : IDisposable
         ArgumentNullException.ThrowIfNull(architecture);
         ArgumentNullException.ThrowIfNull(options);
         Architecture = architecture.Validated();
-        Options = options.Validated();
+        Options = options.Validated().ForChannels(Architecture.Channels);
         if (Architecture.PriorComponents > 0 && Options.PriorInitEpochs >= Options.Epochs)
             throw new ArgumentException(
                 $"TrainOptions.PriorInitEpochs ({Options.PriorInitEpochs}) must be below Epochs ({Options.Epochs}) with a {Architecture.PriorComponents}-component mixture prior: " +
@@ -54,9 +62,16 @@ public sealed class VaeTrainer : IDisposable
             using var generator = new Generator(SeedMixer.Mix(Options.Seed, 0, SeedMixer.Stream.Initialisation), CPU);
             ParameterInitializer.Reset(Network, generator);
         }
-        Loss = new VaeLoss(Options.Likelihood, Options.Beta, Options.FreeBits, Options.GaussianSigma, Options.LearnGaussianSigma, Network.Prior);
+        Loss = new VaeLoss(Options.Likelihood!.Value, Options.Beta, Options.FreeBits, Options.GaussianSigma, Options.LearnGaussianSigma, Network.Prior,
+            Architecture.Channels, Options.LearnGaussianSigmaPerChannel, Options.LikelihoodScale);
         // PyTorch's Adam defaults, spelled out: TorchSharp's torch.optim.Adam factory defaults β₂ to 0.99.
-        _optimizer = new Adam(Network.parameters().Concat(Loss.Parameters()), Options.LearningRate, beta1: 0.9, beta2: 0.999, eps: 1e-8);
+        _optimizer = Loss.LogScale is { } logScale
+            ? new Adam(
+                [
+                    new Adam.ParamGroup(Network.parameters(), lr: Options.LearningRate, beta1: 0.9, beta2: 0.999, eps: 1e-8),
+                    new Adam.ParamGroup([logScale], lr: Options.LearningRate * ScaleLearningRateFactor, beta1: 0.9, beta2: 0.999, eps: 1e-8),
+                ], Options.LearningRate, beta1: 0.9, beta2: 0.999, eps: 1e-8)
+            : new Adam(Network.parameters().Concat(Loss.Parameters()), Options.LearningRate, beta1: 0.9, beta2: 0.999, eps: 1e-8);
     }
 
     /// <summary>The network being trained (owned by the trainer).</summary>
@@ -136,6 +151,18 @@ public sealed class VaeTrainer : IDisposable
             using var value = torch.tensor(logSigma);
             Loss.LogSigma!.copy_(value);
         }
+        if ((state.LogScales is null) != (Loss.LogScale is null))
+            throw new InvalidDataException(
+                $"{path}: the learned per-channel scales are {(state.LogScales is null ? "missing" : "present")} but the {Loss.Likelihood} likelihood " +
+                $"(LearnGaussianSigmaPerChannel={Options.LearnGaussianSigmaPerChannel}) {(Loss.LogScale is null ? "learns none" : "learns them")}.");
+        if (state.LogScales is { } logScales)
+        {
+            if (logScales.Count != Loss.Channels || logScales.Any(v => !float.IsFinite(v)))
+                throw new InvalidDataException($"{path}: logScales holds [{string.Join(", ", logScales)}]; expected {Loss.Channels} finite values, one per channel.");
+            using var noGrad = torch.no_grad();
+            using var value = torch.tensor(logScales.ToArray());
+            Loss.LogScale!.copy_(value);
+        }
         if (state.CompletedEpochs < 0 || state.CompletedEpochs != state.History.Count)
             throw new InvalidDataException($"{path}: {state.CompletedEpochs} completed epochs but {state.History.Count} history entries.");
         _history.AddRange(state.History);
@@ -175,7 +202,8 @@ public sealed class VaeTrainer : IDisposable
 
         return new TrainResult(Network, Architecture, Options, _history.ToList(), GaussianSigmaOrNull(), cancelled,
             _lastCheckpoint, OutputPath(MetricsJsonFileName) is { } json && File.Exists(json) ? json : null,
-            OutputPath(MetricsCsvFileName) is { } csv && File.Exists(csv) ? csv : null);
+            OutputPath(MetricsCsvFileName) is { } csv && File.Exists(csv) ? csv : null)
+        { LikelihoodScales = PerChannelScalesOrNull() };
     }
 
     /// <summary>
@@ -183,7 +211,7 @@ public sealed class VaeTrainer : IDisposable
     /// into <paramref name="directory"/>; error quantiles are measured on <paramref name="trainImages"/>.
     /// </summary>
     public VaeOnnxFiles Export(string directory, ImageSet trainImages) =>
-        ModelExport.Export(Network, Options.Likelihood, Loss.GaussianSigma, Options.Beta, trainImages, directory);
+        ModelExport.Export(Network, Loss.Likelihood, GaussianSigmaOrNull(), PerChannelScalesOrNull(), Options.Beta, trainImages, directory);
 
     /// <summary>Test −ELBO (reconstruction + KL), KL per dimension and active units of the current network on <paramref name="images"/>.</summary>
     public EvaluationResult Evaluate(ImageSet images) => VaeEvaluator.Evaluate(Network, Loss, images, Options.EvaluationBatchSize, Options.Seed);
@@ -282,6 +310,7 @@ public sealed class VaeTrainer : IDisposable
             KlWarmupFactor = warmup,
             LearningRate = learningRate,
             GaussianSigma = GaussianSigmaOrNull(),
+            LikelihoodScales = PerChannelScalesOrNull(),
             ImagesPerSecond = trainSeconds > 0 ? images / trainSeconds : 0,
             Seconds = epochClock.Elapsed.TotalSeconds,
         };
@@ -330,15 +359,18 @@ public sealed class VaeTrainer : IDisposable
 
     private void SetLearningRate(double rate)
     {
+        // The second group, when there is one, holds the per-channel log-scales (see ScaleLearningRateFactor).
+        int index = 0;
         foreach (var group in _optimizer.ParamGroups)
-            group.LearningRate = rate;
+            group.LearningRate = index++ == 0 ? rate : rate * ScaleLearningRateFactor;
     }
 
     private void SaveCheckpoint(string path, int trainImages, double pixelSum, TrainingCheckpoint.PartialEpoch? partial)
     {
         var state = new TrainingCheckpoint.State(
             TrainingCheckpoint.Format, TrainingCheckpoint.Version, CompletedEpochs, TrainingCheckpoint.ArchitectureData.From(Architecture),
-            Options, _history.ToList(), Loss.LogSigma?.item<float>(), trainImages, pixelSum, partial);
+            Options, _history.ToList(), Loss.LogSigma?.item<float>(), trainImages, pixelSum, partial)
+        { LogScales = Loss.LogScaleValues() };
         TrainingCheckpoint.Save(path, state, writer => Network.save(writer), writer => _optimizer.save_state_dict(writer));
         _lastCheckpoint = Path.GetFullPath(path);
     }
@@ -355,11 +387,14 @@ public sealed class VaeTrainer : IDisposable
     // On an on-the-fly set this decodes every file once.
     private static double PixelSum(ImageSet set) => ImageSetChecks.PixelSum(set);
 
-    private double? GaussianSigmaOrNull() => Loss.Likelihood == VaeLikelihood.Gaussian ? Loss.GaussianSigma : null;
+    private double? GaussianSigmaOrNull() => Loss.Likelihood == VaeLikelihood.Gaussian && Loss.LogScale is null ? Loss.GaussianSigma : null;
+
+    // σ_c, b_c or s_c when the loss learns one per channel; null for Bernoulli and a one-σ Gaussian.
+    private IReadOnlyList<double>? PerChannelScalesOrNull() => Loss.LogScale is null ? null : Loss.Scales;
 
     private string? OutputPath(string fileName) => Options.OutputDirectory is null ? null : Path.GetFullPath(Path.Combine(Options.OutputDirectory, fileName));
 
-    /// <summary>Releases the network, the optimiser state and the learned σ.</summary>
+    /// <summary>Releases the network, the optimiser state and the learned scales.</summary>
     public void Dispose()
     {
         _optimizer.Dispose();

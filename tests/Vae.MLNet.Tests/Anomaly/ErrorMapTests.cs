@@ -40,8 +40,9 @@ public sealed class ErrorMapTests
         string image = b.AddInput("x", [1, x.Length]);
         string reconstruction = b.AddInput("mean", [1, x.Length]);
         b.AddOutput("terms", [1, x.Length]);
-        string decoderOutput = VaeFormulas.DecoderOutputFromMean(b, reconstruction, likelihood);
-        b.AddNode("Identity", [VaeFormulas.ReconstructionErrorTerms(b, image, decoderOutput, likelihood, sigma)], "terms");
+        double[]? scales = sigma is { } s ? [s] : null;
+        string decoderOutput = VaeFormulas.DecoderOutputFromMean(b, reconstruction, likelihood, scales, x.Length);
+        b.AddNode("Identity", [VaeFormulas.ReconstructionErrorTerms(b, image, decoderOutput, likelihood, scales, x.Length)], "terms");
         var bytes = Google.Protobuf.MessageExtensions.ToByteArray(b.Build("test", "1"));
         using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(bytes);
         using var xValue = Microsoft.ML.OnnxRuntime.OrtValue.CreateTensorValueFromMemory(x, [1, x.Length]);

@@ -103,13 +103,15 @@ public class OnnxModelFuzzTests
         string[] keys =
         [
             VaeContract.Metadata.Contract, VaeContract.Metadata.ImageShape, VaeContract.Metadata.LatentDim, VaeContract.Metadata.Likelihood,
-            VaeContract.Metadata.Beta, VaeContract.Metadata.TrainErrorQuantiles, VaeContract.Metadata.GaussianSigma, VaeContract.Metadata.Producer,
+            VaeContract.Metadata.Beta, VaeContract.Metadata.TrainErrorQuantiles, VaeContract.Metadata.GaussianSigma, VaeContract.Metadata.LikelihoodScale,
+            VaeContract.Metadata.Producer,
         ];
         string[] nasty =
         [
             "", " ", "0", "-1", "2", "99999999999", "1.5", "NaN", "Infinity", "1e400", "1x4x4", "1x28x28", "4x4", "1x4x4x1", "0x4x4",
             "-1x4x4", "1x-4x4", "2147483647x2147483647x2147483647", "1x4", "x", "1X4X4", "１x4x4", "{}", "[]", "{\"0.99\":1e999}",
-            "{\"abc\":1}", "{\"0.99\":\"x\"}", "null", "bernoulli", "gaussian", "poisson", new string('9', 5000), "\0", "1\n", "٣",
+            "{\"abc\":1}", "{\"0.99\":\"x\"}", "null", "bernoulli", "gaussian", "laplace", "discretized_logistic", "poisson",
+            "[0.1]", "[0.1,0.2,0.3]", "[-1]", "[1e400]", "[\"0.1\"]", "[[0.1]]", "[0.1,", new string('9', 5000), "\0", "1\n", "٣",
         ];
         var random = new Random(FuzzSettings.Seed + 3);
         int iterations = FuzzSettings.Iterations(1_500);

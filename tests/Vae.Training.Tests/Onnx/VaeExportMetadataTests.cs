@@ -54,6 +54,34 @@ public sealed class VaeExportMetadataTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(VaeLikelihood.Gaussian, "vae.likelihood.sigma", "gaussian")]
+    [InlineData(VaeLikelihood.Laplace, "vae.likelihood.scale", "laplace")]
+    [InlineData(VaeLikelihood.DiscretizedLogistic, "vae.likelihood.scale", "discretized_logistic")]
+    public void ScalePerChannelIsAJsonListUnderTheLikelihoodsKey(VaeLikelihood likelihood, string key, string name)
+    {
+        using var network = new VaeNetwork(Training.TinyColour.Conv);
+        var info = Info(likelihood) with { GaussianSigma = null, LikelihoodScales = [0.05, 0.0625, 1.0 / 3] };
+        var fromFile = OnnxModelFile.GetMetadata(VaeOnnxExporter.BuildVaeModel(network, info));
+        Assert.Equal(name, fromFile[VaeContract.Metadata.Likelihood]);
+        Assert.Equal("[0.05,0.0625,0.3333333333333333]", fromFile[key]);
+        string other = key == VaeContract.Metadata.GaussianSigma ? VaeContract.Metadata.LikelihoodScale : VaeContract.Metadata.GaussianSigma;
+        Assert.False(fromFile.ContainsKey(other));
+        Assert.Equal(fromFile, OnnxModelFile.GetMetadata(VaeOnnxExporter.BuildDecoderModel(network, info)));
+
+        var wrongCount = info with { LikelihoodScales = [0.05, 0.1] };
+        Assert.Contains("3 channel(s) needs 3 scale(s), got 2", Assert.Throws<ArgumentException>(() => VaeOnnxExporter.BuildVaeModel(network, wrongCount)).Message);
+        var negative = info with { LikelihoodScales = [0.05, -0.1, 0.1] };
+        Assert.Contains("finite number > 0", Assert.Throws<ArgumentException>(() => VaeOnnxExporter.BuildVaeModel(network, negative)).Message);
+        var missing = info with { LikelihoodScales = null };
+        Assert.Contains("none was given", Assert.Throws<ArgumentException>(() => VaeOnnxExporter.BuildVaeModel(network, missing)).Message);
+        if (likelihood != VaeLikelihood.Gaussian)
+        {
+            var sigma = info with { GaussianSigma = 0.1 };
+            Assert.Contains("GaussianSigma", Assert.Throws<ArgumentException>(() => VaeOnnxExporter.BuildVaeModel(network, sigma)).Message);
+        }
+    }
+
     [Fact]
     public void MetadataIsCultureInvariant()
     {

@@ -50,7 +50,8 @@ internal static class TinyTraining
         string.Join(",", m.TrainKlPerDimension.Select(v => v.ToString("R"))),
         m.ValidationReconstruction?.ToString("R"), m.ValidationKl?.ToString("R"), m.ActiveUnits,
         string.Join(",", (m.ValidationKlPerDimension ?? Array.Empty<double>()).Select(v => v.ToString("R"))),
-        m.KlWarmupFactor.ToString("R"), m.LearningRate.ToString("R"), m.GaussianSigma?.ToString("R"), m.Warning);
+        m.KlWarmupFactor.ToString("R"), m.LearningRate.ToString("R"), m.GaussianSigma?.ToString("R"),
+        string.Join(",", (m.LikelihoodScales ?? Array.Empty<double>()).Select(v => v.ToString("R"))), m.Warning);
 }
 
 /// <summary>An <see cref="IProgress{T}"/> that reports synchronously (Progress&lt;T&gt; posts to the thread pool).</summary>
@@ -64,4 +65,43 @@ internal sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
 public sealed class TrainingCollection
 {
     public const string Name = "Training";
+}
+
+/// <summary>
+/// Small colour sets for the colour likelihoods: each 3×28×28 image stacks three consecutive Fashion-MNIST test
+/// images as its red, green and blue channels — real 8-bit pixels (levels k/255, black and white included),
+/// three channels that differ, and no file outside the repository.
+/// </summary>
+internal static class TinyColour
+{
+    private static readonly Lazy<ImageSet> All = new(() => FashionMnist.Load(FashionMnist.EmbeddedDirectory(), "t10k"));
+
+    /// <summary><paramref name="count"/> colour images from grayscale images 3·<paramref name="first"/> on.</summary>
+    internal static ImageSet Images(int first, int count)
+    {
+        var gray = All.Value;
+        int plane = gray.PixelsPerImage;
+        var pixels = new float[count * 3 * plane];
+        for (int i = 0; i < count; i++)
+            for (int c = 0; c < 3; c++)
+                gray.Image(3 * (first + i) + c).CopyTo(pixels.AsSpan((3 * i + c) * plane, plane));
+        return new ImageSet(pixels, [], count, 3, gray.Height, gray.Width, $"fashion-mnist t10k as RGB triples [{first}, {first + count})");
+    }
+
+    internal static ImageSet Train => TrainLazy.Value;
+    internal static ImageSet Validation => ValidationLazy.Value;
+    private static readonly Lazy<ImageSet> TrainLazy = new(() => Images(0, 256));
+    private static readonly Lazy<ImageSet> ValidationLazy = new(() => Images(256, 64));
+
+    /// <summary>An MLP over 3×28×28 images (fast: the resume tests train it for four epochs twice).</summary>
+    internal static VaeArchitecture Mlp => VaeArchitecture.Mlp(3, 28, 28, latentDim: 4, hidden: 32);
+
+    /// <summary>A conv VAE over 3×28×28 images (the ONNX parity tests).</summary>
+    internal static VaeArchitecture Conv => new VaeArchitecture(VaeKind.Conv, 3, 28, 28, LatentDim: 4, Hidden: [4, 8], ConvDense: 32).Validated();
+
+    internal static TrainOptions Options(VaeLikelihood likelihood, int epochs, int seed = 3, string? output = null) => new()
+    {
+        Epochs = epochs, BatchSize = 32, Seed = seed, LearningRate = 3e-3, OutputDirectory = output, ProgressInterval = 1,
+        EvaluationBatchSize = 64, Likelihood = likelihood, LearnGaussianSigmaPerChannel = likelihood == VaeLikelihood.Gaussian,
+    };
 }

@@ -86,6 +86,68 @@ public sealed class VaeTrainerTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(VaeLikelihood.Gaussian)]
+    [InlineData(VaeLikelihood.Laplace)]
+    [InlineData(VaeLikelihood.DiscretizedLogistic)]
+    public void ResumeWithALearnedScalePerChannelEqualsUninterruptedTraining(VaeLikelihood likelihood)
+    {
+        TrainOptions Options(int epochs, string? output) => TinyColour.Options(likelihood, epochs, seed: 11, output) with { KlWarmup = 3 };
+
+        using var straight = new VaeTrainer(TinyColour.Mlp, Options(4, null));
+        var expected = straight.Train(TinyColour.Train, TinyColour.Validation);
+
+        string dir = Path.Combine(_dir, "per-channel");
+        using (var first = new VaeTrainer(TinyColour.Mlp, Options(2, dir)))
+            first.Train(TinyColour.Train, TinyColour.Validation);
+        using var resumed = VaeTrainer.Resume(Path.Combine(dir, VaeTrainer.CheckpointFileName), o => o with { Epochs = 4 });
+        Assert.Equal(2, resumed.CompletedEpochs);
+        var actual = resumed.Train(TinyColour.Train, TinyColour.Validation);
+
+        TinyTraining.AssertBitIdentical(TinyTraining.Weights(straight), TinyTraining.Weights(resumed));
+        Assert.Equal(expected.History.Select(TinyTraining.Comparable), actual.History.Select(TinyTraining.Comparable));
+        Assert.Equal(expected.LikelihoodScales, actual.LikelihoodScales);
+        Assert.Null(actual.GaussianSigma);
+        var scales = actual.LikelihoodScales!;
+        Assert.Equal(3, scales.Count);
+        Assert.All(scales, s => Assert.NotEqual(0.1, s, 3)); // the scales did move…
+        Assert.True(scales.Max() - scales.Min() > 1e-4, $"…each channel its own way: {string.Join(", ", scales)}");
+        Assert.Equal(scales, actual.History[^1].LikelihoodScales);
+    }
+
+    [Fact]
+    public void CancellationMidEpochWithALearnedScalePerChannelResumesExactly()
+    {
+        var options = TinyColour.Options(VaeLikelihood.DiscretizedLogistic, epochs: 2, seed: 4);
+        using var straight = new VaeTrainer(TinyColour.Mlp, options);
+        var expected = straight.Train(TinyColour.Train, TinyColour.Validation);
+
+        using var cts = new CancellationTokenSource();
+        var progress = new SyncProgress<TrainProgress>(p => { if (p.Epoch == 2 && p.Batch == 3 && p.CompletedEpoch is null) cts.Cancel(); });
+        TrainResult stopped;
+        using (var first = new VaeTrainer(TinyColour.Mlp, options with { OutputDirectory = _dir }))
+            stopped = first.Train(TinyColour.Train, TinyColour.Validation, progress, cts.Token);
+        Assert.True(stopped.Cancelled);
+        using var resumed = VaeTrainer.Resume(stopped.CheckpointPath!);
+        var finished = resumed.Train(TinyColour.Train, TinyColour.Validation);
+
+        TinyTraining.AssertBitIdentical(TinyTraining.Weights(straight), TinyTraining.Weights(resumed));
+        Assert.Equal(expected.History.Select(TinyTraining.Comparable), finished.History.Select(TinyTraining.Comparable));
+    }
+
+    [Theory]
+    [InlineData(1, VaeLikelihood.Bernoulli)]
+    [InlineData(3, VaeLikelihood.DiscretizedLogistic)]
+    public void WithoutALikelihoodTheTrainerChoosesByTheChannels(int channels, VaeLikelihood expected)
+    {
+        var architecture = channels == 1 ? TinyTraining.Architecture : TinyColour.Mlp;
+        using var trainer = new VaeTrainer(architecture, TinyTraining.Options(epochs: 1) with { Likelihood = null });
+        Assert.Equal(expected, trainer.Options.Likelihood);
+        Assert.Equal(expected, trainer.Loss.Likelihood);
+        Assert.Equal(expected, TrainOptions.DefaultLikelihood(channels));
+        Assert.Equal(channels == 1 ? 0 : 3, trainer.Loss.LogScale?.shape[0] ?? 0);
+    }
+
     [Fact]
     public void CosineScheduleDecaysTheRateStepByStepAndAResumedRunStaysOnTheCurve()
     {
