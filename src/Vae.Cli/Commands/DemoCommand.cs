@@ -57,7 +57,7 @@ internal static class DemoCommand
                 LatentDim = parse.GetValue(settings.Latent),
                 Hidden = hidden.Length > 0 ? hidden : parse.GetValue(settings.Arch) == "conv" ? Array.Empty<int>() : defaults.Hidden,
                 // Fashion-MNIST is grayscale: without --likelihood the demo keeps Bernoulli.
-                Likelihood = TrainSettings.ParseLikelihood(parse.GetValue(settings.Likelihood)) ?? VaeLikelihood.Bernoulli,
+                Likelihood = TrainSettings.ParseLikelihood(parse.GetValue(settings.Likelihood)),
                 GaussianSigma = parse.GetValue(settings.Sigma),
                 LearnGaussianSigmaPerChannel = parse.GetValue(settings.LearnSigma),
                 LikelihoodScale = parse.GetValue(settings.Scale),

@@ -41,8 +41,8 @@ internal sealed record DemoOptions
     public int LatentDim { get; init; } = 16;
     /// <summary>Hidden widths (MLP) or conv channels; empty = the architecture's default.</summary>
     public IReadOnlyList<int> Hidden { get; init; } = new[] { 400 };
-    /// <summary>Decoder likelihood.</summary>
-    public VaeLikelihood Likelihood { get; init; } = VaeLikelihood.Bernoulli;
+    /// <summary>Decoder likelihood; null = the trainer's default for the images' channels (resolved when the data is loaded).</summary>
+    public VaeLikelihood? Likelihood { get; init; }
     /// <summary>σ of the Gaussian likelihood (start value when learned).</summary>
     public double GaussianSigma { get; init; } = 0.1;
     /// <summary>Gaussian likelihood: learn one σ per channel.</summary>

@@ -28,6 +28,8 @@ internal sealed class DemoRunner
         Step("0. Data");
         var data = DemoData.Load(options, line => _console.MarkupLine(Markup.Escape(line)));
         _console.MarkupLine(Markup.Escape(data.Description));
+        // No likelihood given: the trainer's default for the channels (Bernoulli for gray, the discretized logistic for RGB).
+        options = options with { Likelihood = options.Likelihood ?? Vae.Training.TrainOptions.DefaultLikelihood(data.Train.Channels) };
         if (options.ImagesDirectory != null)
         {
             // A folder's classes set KMeans' k; the held-out anomaly class must be one of them.

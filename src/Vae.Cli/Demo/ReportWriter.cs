@@ -37,7 +37,7 @@ internal static class ReportWriter
         Line();
         Line($"- Data: {r.DataDescription}");
         Line($"- Images: {r.TrainCount} for training, {r.TestCount} for testing (all numbers are on the test images)");
-        Line($"- VAE: {r.Architecture}, likelihood {o.Likelihood.ToString().ToLowerInvariant()}{LikelihoodScale(o)}, β = {o.Beta}, KL warm-up {o.Warmup} epoch(s), free bits {o.FreeBits}");
+        Line($"- VAE: {r.Architecture}, likelihood {o.Likelihood?.ToString().ToLowerInvariant()}{LikelihoodScale(o)}, β = {o.Beta}, KL warm-up {o.Warmup} epoch(s), free bits {o.FreeBits}");
         Line($"- Training: {o.Epochs} epoch(s), batch {o.BatchSize}, Adam lr {o.LearningRate}, seed {o.Seed}");
         Line($"- Anomaly class held out: {o.AnomalyClass} ({r.AnomalyClassName}); KMeans k = {o.Clusters}");
         Line();
