@@ -106,7 +106,7 @@ public sealed class VaeModel : IDisposable
     /// <exception cref="ArgumentException">The buffer is shorter than rows·C·H·W, or reconstruction outputs are asked of a foreign encoder.</exception>
     public VaeBatchResult Run(ReadOnlyMemory<float> pixels, int rows, VaeOutputKinds outputs = VaeOutputKinds.All)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ThrowIfDisposed();
         return _defaultSession.Value.Run(pixels, rows, outputs);
     }
 
@@ -134,14 +134,25 @@ public sealed class VaeModel : IDisposable
     {
         get
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
+            ThrowIfDisposed();
             return _defaultSession.Value;
         }
     }
 
-    private bool _disposed;
+    private volatile bool _disposed;
 
-    /// <summary>Releases the ONNX Runtime session.</summary>
+    /// <summary>Throws <see cref="ObjectDisposedException"/> naming this model (and why a transformer may meet it).</summary>
+    internal void ThrowIfDisposed()
+    {
+        if (_disposed)
+            throw new ObjectDisposedException(nameof(VaeModel),
+                $"The VaeModel '{Source}' was disposed; a featurizer or detector made from it cannot run any more. Dispose the model after the transformers that use it.");
+    }
+
+    /// <summary>
+    /// Releases the ONNX Runtime session. Every later use, also through a transformer made from this model, is an
+    /// <see cref="ObjectDisposedException"/>; a batch already running finishes first (the session is freed after it).
+    /// </summary>
     public void Dispose()
     {
         if (_disposed)

@@ -13,12 +13,14 @@ internal sealed class VaeFeaturizerDataView : IDataView
     private readonly IDataView _source;
     private readonly FeaturizerBinding _binding;
     private readonly VaeSession _session;
+    private readonly VaeFeaturizerTransformer _owner;
 
-    public VaeFeaturizerDataView(IDataView input, FeaturizerBinding binding, VaeSession session)
+    public VaeFeaturizerDataView(IDataView input, FeaturizerBinding binding, VaeSession session, VaeFeaturizerTransformer owner)
     {
         _input = input;
         _binding = binding;
         _session = session;
+        _owner = owner;
         _source = binding.SourceView(input);
     }
 
@@ -30,6 +32,7 @@ internal sealed class VaeFeaturizerDataView : IDataView
 
     public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
     {
+        _owner.ThrowIfUnusable();
         var active = new bool[Schema.Count];
         foreach (var column in columnsNeeded)
             active[column.Index] = true;
@@ -95,6 +98,7 @@ internal sealed class VaeFeaturizerDataView : IDataView
 
         public override bool MoveNext()
         {
+            _parent._owner.ThrowIfUnusable();
             if (_done)
                 return false;
             if (_slot + 1 < _count)
@@ -145,6 +149,7 @@ internal sealed class VaeFeaturizerDataView : IDataView
 
         private void EnsureRow()
         {
+            _parent._owner.ThrowIfUnusable();
             if (_slot < 0)
                 throw new InvalidOperationException("The cursor is not on a row: call MoveNext first (and only read while it returns true).");
         }

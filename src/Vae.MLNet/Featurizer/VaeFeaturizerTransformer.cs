@@ -19,7 +19,7 @@ public sealed class VaeFeaturizerTransformer : ITransformer, IDisposable
     private readonly FeaturizerOutput[] _outputs;
     private readonly object _bindingLock = new();
     private FeaturizerBinding? _lastBinding;
-    private bool _disposed;
+    private volatile bool _disposed;
 
     internal VaeFeaturizerTransformer(MLContext ml, VaeModel model, bool ownsModel, VaeFeaturizerOptions options, DataViewSchema? fittedSchema)
     {
@@ -58,11 +58,11 @@ public sealed class VaeFeaturizerTransformer : ITransformer, IDisposable
     public IDataView Transform(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return new VaeFeaturizerDataView(input, Bind(input.Schema), _session);
+        return new VaeFeaturizerDataView(input, Bind(input.Schema), _session, this);
     }
 
     /// <inheritdoc />
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => new VaeFeaturizerRowMapper(Bind(inputSchema), _session);
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => new VaeFeaturizerRowMapper(Bind(inputSchema), _session, this);
 
     /// <summary>
     /// Writes an equivalent chain of ML.NET built-in transformers (image preprocessing, <c>ApplyOnnxModel</c>
@@ -91,6 +91,16 @@ public sealed class VaeFeaturizerTransformer : ITransformer, IDisposable
 
     internal FeaturizerOutput[] Outputs => _outputs;
 
+    /// <summary>
+    /// Called by every row and cursor before it reads or scores: use after Dispose (of this transformer or of its
+    /// model) is an <see cref="ObjectDisposedException"/> naming which, never a run on a freed session.
+    /// </summary>
+    internal void ThrowIfUnusable()
+    {
+        ThrowIfDisposed();
+        Model.ThrowIfDisposed();
+    }
+
     private void ThrowIfDisposed()
     {
         if (_disposed)
@@ -114,7 +124,11 @@ public sealed class VaeFeaturizerTransformer : ITransformer, IDisposable
         return binding;
     }
 
-    /// <summary>Releases the ONNX Runtime session (and the model, when this transformer loaded it).</summary>
+    /// <summary>
+    /// Releases the ONNX Runtime session (and the model, when this transformer loaded it). Rows, cursors and
+    /// PredictionEngines made from it then throw <see cref="ObjectDisposedException"/>; a batch already running
+    /// finishes first.
+    /// </summary>
     public void Dispose()
     {
         if (_disposed)
