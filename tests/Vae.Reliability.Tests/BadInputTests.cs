@@ -148,6 +148,8 @@ public sealed class BadInputTests : IDisposable
         yield return Case<InvalidDataException>("graph that loads but fails when run (bad Reshape constant)", () => VaeModel.Load(badReshape), badReshape, "Reshape");
         yield return Case<InvalidDataException>("mapping naming a missing output",
             () => VaeModel.Load(Data.ForeignNamed, VaeOutputMapping.MuLogVar("z_mu", "z_log_var")), Data.ForeignNamed, "'z_mu'");
+        yield return Case<ArgumentException>("mapping whose image shape product overflows int",
+            () => VaeModel.Load(Data.ForeignNamed, VaeOutputMapping.MuLogVar("z_mean", "z_log_var") with { ImageShape = (3, 50_000, 50_000) }), "3x50000x50000", "7,500,000,000", "limit");
         yield return Case<ArgumentException>("mapping with a non-positive image shape",
             () => VaeModel.Load(Data.ForeignNamed, VaeOutputMapping.MuLogVar("z_mean", "z_log_var") with { ImageShape = (0, 28, 28) }), "0x28x28", "positive");
 
@@ -205,6 +207,7 @@ public sealed class BadInputTests : IDisposable
         yield return Case<ArgumentNullException>("featurizer model null", () => _ml.Transforms.VaeFeaturize(Featurizer(), null!), "model");
         yield return Case<ArgumentOutOfRangeException>("featurizer BatchSize 0", () => _ml.Transforms.VaeFeaturize(Featurizer(o => o.BatchSize = 0), _model), "BatchSize", "at least 1");
         yield return Case<ArgumentOutOfRangeException>("featurizer BatchSize negative", () => _ml.Transforms.VaeFeaturize(Featurizer(o => o.BatchSize = -256), _model), "BatchSize", "-256");
+        yield return Case<ArgumentOutOfRangeException>("featurizer BatchSize over MaxBatchSize", () => _ml.Transforms.VaeFeaturize(Featurizer(o => o.BatchSize = 1_000_000), _model), "BatchSize", "1,000,000", "65,536");
         yield return Case<ArgumentOutOfRangeException>("featurizer IntraOpNumThreads 0", () => _ml.Transforms.VaeFeaturize(Featurizer(o => o.IntraOpNumThreads = 0), _model), "IntraOpNumThreads");
         yield return Case<ArgumentException>("featurizer input column name empty", () => _ml.Transforms.VaeFeaturize(Featurizer(o => o.InputColumnName = ""), _model), "InputColumnName");
         yield return Case<ArgumentException>("featurizer with no output column", () => _ml.Transforms.VaeFeaturize(Featurizer(o => { o.MuColumnName = null; o.SigmaColumnName = null; }), _model), "no column");
@@ -250,6 +253,7 @@ public sealed class BadInputTests : IDisposable
         yield return Case<ArgumentException>("detector two threshold rules", () => _ml.AnomalyDetection.Trainers.Vae(Detector(o => { o.Contamination = 0.1; o.FalsePositiveRate = 0.05; }), _model), "at most one", "Contamination=0.1", "FalsePositiveRate=0.05");
         yield return Case<ArgumentOutOfRangeException>("detector CovarianceShrinkage 1", () => _ml.AnomalyDetection.Trainers.Vae(Detector(o => o.CovarianceShrinkage = 1), _model), "CovarianceShrinkage", "[0, 1)");
         yield return Case<ArgumentOutOfRangeException>("detector BatchSize 0", () => _ml.AnomalyDetection.Trainers.Vae(Detector(o => o.BatchSize = 0), _model), "BatchSize");
+        yield return Case<ArgumentOutOfRangeException>("detector BatchSize 5,478,275", () => _ml.AnomalyDetection.Trainers.Vae(Detector(o => o.BatchSize = 5_478_275), _model), "BatchSize", "5,478,275", "65,536");
         yield return Case<ArgumentOutOfRangeException>("detector IntraOpNumThreads -1", () => _ml.AnomalyDetection.Trainers.Vae(Detector(o => o.IntraOpNumThreads = -1), _model), "IntraOpNumThreads", "-1");
         yield return Case<ArgumentException>("detector undefined ScoreKind", () => _ml.AnomalyDetection.Trainers.Vae(Detector(o => o.ScoreKind = (VaeAnomalyScoreKind)99), _model), "ScoreKind", "99");
         yield return Case<ArgumentException>("detector input column blank", () => _ml.AnomalyDetection.Trainers.Vae(Detector(o => o.InputColumnName = " "), _model), "InputColumnName");

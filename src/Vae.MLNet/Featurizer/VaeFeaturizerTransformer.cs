@@ -28,6 +28,10 @@ public sealed class VaeFeaturizerTransformer : ITransformer, IDisposable
         _ownsModel = ownsModel;
         _options = options.Clone();
         VaeFeaturizerEstimator.Validate(_options);
+        if ((long)_options.BatchSize * model.PixelCount > Array.MaxLength)
+            throw new ArgumentOutOfRangeException(nameof(options), _options.BatchSize,
+                $"VaeFeaturizerOptions.BatchSize {_options.BatchSize:N0} × {model.PixelCount:N0} pixels per image of '{model.Source}' exceeds one array's " +
+                $"{Array.MaxLength:N0} elements; use a BatchSize of at most {Array.MaxLength / model.PixelCount:N0}.");
         _outputs = FeaturizerOutput.Plan(_options, model);
         FittedInputSchema = fittedSchema;
         _ownsSession = _options.IntraOpNumThreads != null;
