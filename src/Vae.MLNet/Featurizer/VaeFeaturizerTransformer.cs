@@ -86,11 +86,25 @@ public sealed class VaeFeaturizerTransformer : ITransformer, IDisposable
     /// returns the fast batched transformer again, rebuilt from the ONNX graph and options embedded in it.
     /// </summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The file holds no saved VAE featurizer.</exception>
+    /// <exception cref="InvalidDataException">The file holds no saved VAE featurizer, or its graph does not match the checksum stored at save.</exception>
     public static VaeFeaturizerTransformer LoadFast(MLContext mlContext, string modelPath)
     {
         ArgumentNullException.ThrowIfNull(mlContext);
         return SavedChain.LoadFast(mlContext, modelPath);
+    }
+
+    /// <summary>
+    /// Checks a saved model for damage before a plain <c>mlContext.Model.Load</c>: every zip entry is read (its CRC-32
+    /// checked) and every embedded VAE featurizer graph is compared with the SHA-256 stored at save, which covers the
+    /// weights, the post-processing and the options. <see cref="LoadFast"/> does the graph check itself.
+    /// </summary>
+    /// <returns>The number of featurizer graphs verified (1 for a featurizer, also inside a detector or chain).</returns>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is damaged, or holds no saved VAE featurizer.</exception>
+    public static int Verify(string modelPath)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(modelPath);
+        return SavedChain.Verify(modelPath);
     }
 
     internal FeaturizerOutput[] Outputs => _outputs;
