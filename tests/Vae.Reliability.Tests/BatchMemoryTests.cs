@@ -10,7 +10,7 @@ namespace Vae.Reliability.Tests;
 /// rows than the first buffer holds must equal those of an ordinary BatchSize.
 /// </summary>
 [Collection(MeasuredCollection.Name)]
-public sealed class BatchMemoryTests
+public sealed class BatchMemoryTests(ITestOutputHelper output)
 {
     private sealed class LabeledRow
     {
@@ -43,6 +43,7 @@ public sealed class BatchMemoryTests
         long before = GC.GetAllocatedBytesForCurrentThread();
         var actual = Featurize(ml, model, data, VaeFeaturizerOptions.MaxBatchSize);
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        output.WriteLine($"featurizing 8 rows with BatchSize {VaeFeaturizerOptions.MaxBatchSize:N0} allocated {allocated:N0} bytes on the cursor's thread");
         ColumnValues.AssertIdentical(expected, actual, "BatchSize 65,536 vs 256 on 8 rows");
         // A buffer for 65,536 rows of 784 floats alone is 205 MB; 8 rows need well under 1 MB of buffers.
         Assert.True(allocated < 50_000_000, $"featurizing 8 rows with BatchSize {VaeFeaturizerOptions.MaxBatchSize:N0} allocated {allocated:N0} bytes");
