@@ -78,22 +78,35 @@ public sealed class VaeModel : IDisposable
     /// whose outputs the mapping names.
     /// </summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The file is not a valid ONNX model, or violates the contract.</exception>
-    public static VaeModel Load(string onnxPath, VaeOutputMapping? mapping = null)
+    /// <exception cref="InvalidDataException">The file is not a regular file, is over <see cref="DefaultMaxFileBytes"/>, is not a valid ONNX model, or violates the contract.</exception>
+    public static VaeModel Load(string onnxPath, VaeOutputMapping? mapping = null) => Load(onnxPath, mapping, DefaultMaxFileBytes);
+
+    /// <summary>
+    /// Reads a VAE from an ONNX file of at most <paramref name="maxFileBytes"/> bytes; see <see cref="Load(string, VaeOutputMapping?)"/>.
+    /// Non-regular files (FIFOs, devices) and larger files are refused before anything is read.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxFileBytes"/> is not positive or over 2 GB (protobuf's limit).</exception>
+    public static VaeModel Load(string onnxPath, VaeOutputMapping? mapping, long maxFileBytes)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(onnxPath);
+        if (maxFileBytes < 1 || maxFileBytes > int.MaxValue)
+            throw new ArgumentOutOfRangeException(nameof(maxFileBytes), maxFileBytes, "maxFileBytes must be in [1, 2^31 - 1] (an ONNX protobuf cannot exceed 2 GB).");
         if (!File.Exists(onnxPath))
             throw new FileNotFoundException($"VAE ONNX model '{onnxPath}' does not exist.", onnxPath);
-        return FromBytes(File.ReadAllBytes(onnxPath), mapping, onnxPath);
+        return FromBytes(IO.BoundedFile.ReadAll(onnxPath, maxFileBytes, "VAE ONNX model", "VaeModel.Load's maxFileBytes"), mapping, onnxPath);
     }
 
-    /// <summary>Reads a VAE from ONNX bytes; see <see cref="Load"/>. <paramref name="sourceName"/> names it in messages.</summary>
+    /// <summary>The largest ONNX file <see cref="Load(string, VaeOutputMapping?)"/> reads: 1 GiB (the largest VAE of the benchmarks is 40 MB).</summary>
+    public const long DefaultMaxFileBytes = 1L << 30;
+
+    /// <summary>Reads a VAE from ONNX bytes; see <see cref="Load(string, VaeOutputMapping?)"/>. <paramref name="sourceName"/> names it in messages.</summary>
     public static VaeModel FromBytes(byte[] onnxBytes, VaeOutputMapping? mapping = null, string sourceName = "<in-memory ONNX model>")
     {
         ArgumentNullException.ThrowIfNull(onnxBytes);
         mapping?.Validate(sourceName);
         ModelProto proto = ParseProto(onnxBytes, sourceName);
         var description = VaeModelDescription.Read(proto, sourceName, foreign: mapping != null);
+        Onnx.FiniteWeights.Check(proto, sourceName);
         using var probe = new ProbeSession(onnxBytes, sourceName);
         var layout = VaeModelLayout.Resolve(probe.Session, description, mapping, sourceName);
         return new VaeModel((byte[])onnxBytes.Clone(), sourceName, layout, description);
@@ -106,7 +119,7 @@ public sealed class VaeModel : IDisposable
     /// <exception cref="ArgumentException">The buffer is shorter than rows·C·H·W, or reconstruction outputs are asked of a foreign encoder.</exception>
     public VaeBatchResult Run(ReadOnlyMemory<float> pixels, int rows, VaeOutputKinds outputs = VaeOutputKinds.All)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ThrowIfDisposed();
         return _defaultSession.Value.Run(pixels, rows, outputs);
     }
 
@@ -137,14 +150,25 @@ public sealed class VaeModel : IDisposable
     {
         get
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
+            ThrowIfDisposed();
             return _defaultSession.Value;
         }
     }
 
-    private bool _disposed;
+    private volatile bool _disposed;
 
-    /// <summary>Releases the ONNX Runtime session.</summary>
+    /// <summary>Throws <see cref="ObjectDisposedException"/> naming this model (and why a transformer may meet it).</summary>
+    internal void ThrowIfDisposed()
+    {
+        if (_disposed)
+            throw new ObjectDisposedException(nameof(VaeModel),
+                $"The VaeModel '{Source}' was disposed; a featurizer or detector made from it cannot run any more. Dispose the model after the transformers that use it.");
+    }
+
+    /// <summary>
+    /// Releases the ONNX Runtime session. Every later use, also through a transformer made from this model, is an
+    /// <see cref="ObjectDisposedException"/>; a batch already running finishes first (the session is freed after it).
+    /// </summary>
     public void Dispose()
     {
         if (_disposed)
@@ -270,6 +294,7 @@ internal sealed record VaeModelDescription(
             {
                 throw new InvalidDataException($"'{source}': metadata {VaeContract.Metadata.TrainErrorQuantiles} is not a JSON object of quantile → error: {e.Message}", e);
             }
+            CheckQuantiles(quantiles, likelihood, source);
         }
 
         VaeImagePreprocessing? preprocessing = null;
@@ -294,6 +319,36 @@ internal sealed record VaeModelDescription(
 
     /// <summary>The likelihood's scales, one shared value or one per channel; null when it has none or the key is absent.</summary>
     public double[]? LikelihoodScales { get; init; }
+
+    /// <summary>
+    /// Training-error quantiles must be a distribution's quantiles: keys in [0, 1], errors finite, within float range
+    /// (thresholds are floats) and not decreasing as the quantile grows — otherwise a stored threshold flags every row,
+    /// or none, without a word. Under a likelihood that is a probability (Bernoulli, the discretized logistic) the error
+    /// −log p is also ≥ 0; a density (Gaussian, Laplace) may exceed 1, so its error may be negative.
+    /// </summary>
+    private static void CheckQuantiles(SortedDictionary<double, double> quantiles, VaeLikelihood? likelihood, string source)
+    {
+        bool probability = likelihood is VaeLikelihood.Bernoulli or VaeLikelihood.DiscretizedLogistic;
+        string key = VaeContract.Metadata.TrainErrorQuantiles;
+        double previousQ = double.NaN, previous = double.NegativeInfinity;
+        foreach (var (q, value) in quantiles)
+        {
+            string at = $"'{source}': metadata {key}, quantile {q.ToString(CultureInfo.InvariantCulture)}";
+            if (!(q >= 0 && q <= 1))
+                throw new InvalidDataException($"{at}: a quantile must be in [0, 1].");
+            if (!double.IsFinite(value) || Math.Abs(value) > float.MaxValue)
+                throw new InvalidDataException(
+                    $"{at} = {value.ToString("R", CultureInfo.InvariantCulture)}: a reconstruction error must be a finite number within float range.");
+            if (probability && value < 0)
+                throw new InvalidDataException(
+                    $"{at} = {value.ToString("R", CultureInfo.InvariantCulture)}: under the {likelihood} likelihood the error −log p is ≥ 0.");
+            if (value < previous)
+                throw new InvalidDataException(
+                    $"{at} = {value.ToString("R", CultureInfo.InvariantCulture)} is below quantile {previousQ.ToString(CultureInfo.InvariantCulture)} = " +
+                    $"{previous.ToString("R", CultureInfo.InvariantCulture)}; quantiles must not decrease.");
+            (previousQ, previous) = (q, value);
+        }
+    }
 
     public static (int C, int H, int W) ParseShape(string text, string source)
     {

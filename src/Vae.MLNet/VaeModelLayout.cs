@@ -62,7 +62,22 @@ internal sealed record VaeModelLayout(
         return layout with { LatentDim = latent };
     }
 
+    /// <summary>Largest C·H·W of one image (2^28 values, 1 GB of floats): products beyond it overflow the buffers' int sizes.</summary>
+    internal const long MaxPixelCount = 1L << 28;
+
     private static (int C, int H, int W) ResolveImageShape(int[] dims, (int C, int H, int W)? metadataShape, (int C, int H, int W)? mappingShape,
+        string inputName, string source)
+    {
+        var resolved = ResolveImageShapeUnchecked(dims, metadataShape, mappingShape, inputName, source);
+        long values = (long)resolved.C * resolved.H * resolved.W;
+        if (values > MaxPixelCount)
+            throw new InvalidDataException(
+                $"'{source}': the image shape {resolved.C}x{resolved.H}x{resolved.W} (input '{inputName}', {VaeContract.Metadata.ImageShape} or VaeOutputMapping.ImageShape) " +
+                $"has {values:N0} values per image, over the limit of {MaxPixelCount:N0}.");
+        return resolved;
+    }
+
+    private static (int C, int H, int W) ResolveImageShapeUnchecked(int[] dims, (int C, int H, int W)? metadataShape, (int C, int H, int W)? mappingShape,
         string inputName, string source)
     {
         var shape = mappingShape ?? metadataShape;
@@ -83,8 +98,8 @@ internal sealed record VaeModelLayout(
         }
         if (shape is { } flat)
         {
-            if (dims[1] > 0 && dims[1] != flat.C * flat.H * flat.W)
-                throw new InvalidDataException($"'{source}': input '{inputName}' takes {dims[1]} values per row, but the image shape {flat.C}x{flat.H}x{flat.W} has {flat.C * flat.H * flat.W}.");
+            if (dims[1] > 0 && dims[1] != (long)flat.C * flat.H * flat.W)
+                throw new InvalidDataException($"'{source}': input '{inputName}' takes {dims[1]} values per row, but the image shape {flat.C}x{flat.H}x{flat.W} has {(long)flat.C * flat.H * flat.W}.");
             return flat;
         }
         throw new InvalidDataException($"'{source}': input '{inputName}' is flat [N, {dims[1]}]; state the image shape with VaeOutputMapping.ImageShape.");

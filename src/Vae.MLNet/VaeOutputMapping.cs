@@ -67,6 +67,10 @@ public sealed record VaeOutputMapping
                 nameof(VaeOutputMapping));
         if (ImageShape is { } s && (s.Channels <= 0 || s.Height <= 0 || s.Width <= 0))
             throw new ArgumentException($"Output mapping for '{modelPath}': image shape must be positive, got {s.Channels}x{s.Height}x{s.Width}.", nameof(VaeOutputMapping));
+        if (ImageShape is { } big && (long)big.Channels * big.Height * big.Width > VaeModelLayout.MaxPixelCount)
+            throw new ArgumentException(
+                $"Output mapping for '{modelPath}': image shape {big.Channels}x{big.Height}x{big.Width} has {(long)big.Channels * big.Height * big.Width:N0} values per image, " +
+                $"over the limit of {VaeModelLayout.MaxPixelCount:N0} (C·H·W must fit one buffer row).", nameof(VaeOutputMapping));
     }
 }
 

@@ -30,11 +30,15 @@ internal sealed class VaeSession : IDisposable
 
     private readonly VaeModel _model;
     private readonly ConcurrentDictionary<VaeOutputKinds, Lazy<CompiledGraph>> _graphs = new();
-    private bool _disposed;
+    private readonly Lifetime _lifetime;
 
     public VaeSession(VaeModel model, int? intraOpNumThreads)
     {
         _model = model;
+        // Each Run holds a lease, so a Dispose racing a Run frees the ORT sessions only after that Run returns.
+        _lifetime = new Lifetime(nameof(VaeModel),
+            () => $"The ONNX Runtime session of VAE '{model.Source}' was disposed (with its VaeModel, or the featurizer or detector that owned it).",
+            ReleaseGraphs);
         IntraOpNumThreads = intraOpNumThreads ?? DefaultIntraOpNumThreads;
         if (IntraOpNumThreads < 1)
             throw new ArgumentOutOfRangeException(nameof(intraOpNumThreads), intraOpNumThreads, "IntraOpNumThreads must be at least 1.");
@@ -47,7 +51,7 @@ internal sealed class VaeSession : IDisposable
 
     public VaeBatchResult Run(ReadOnlyMemory<float> pixels, int rows, VaeOutputKinds kinds)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        using var lease = _lifetime.Acquire();
         var layout = _model.Layout;
         int p = layout.PixelCount, k = layout.LatentDim;
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rows);
@@ -152,11 +156,11 @@ internal sealed class VaeSession : IDisposable
         }
     }
 
-    public void Dispose()
+    /// <summary>Refuses new runs at once; the ORT sessions are freed when the last running batch returns.</summary>
+    public void Dispose() => _lifetime.Dispose();
+
+    private void ReleaseGraphs()
     {
-        if (_disposed)
-            return;
-        _disposed = true;
         foreach (var graph in _graphs.Values)
             if (graph.IsValueCreated)
                 graph.Value.Session.Dispose();

@@ -79,12 +79,14 @@ public sealed class BadInputTests : IDisposable
 
     private IEnumerable<BadInput> Cases()
     {
+        string section = "";
         BadInput Case<TException>(string name, Action act, params string[] message) where TException : Exception =>
-            new(name, typeof(TException), message, act);
+            new(name, typeof(TException), message, act) { Class = section };
         string fixture = Data.ContractVae;
         byte[] bytes = File.ReadAllBytes(fixture);
 
         // ---- ONNX model files
+        section = "ONNX model files";
         string missing = Path.Combine(_files.Folder, "does-not-exist.onnx");
         yield return Case<FileNotFoundException>("model file missing", () => VaeModel.Load(missing), missing);
         yield return Case<FileNotFoundException>("model path is a folder", () => VaeModel.Load(_files.Folder), _files.Folder);
@@ -146,10 +148,52 @@ public sealed class BadInputTests : IDisposable
         yield return Case<InvalidDataException>("graph that loads but fails when run (bad Reshape constant)", () => VaeModel.Load(badReshape), badReshape, "Reshape");
         yield return Case<InvalidDataException>("mapping naming a missing output",
             () => VaeModel.Load(Data.ForeignNamed, VaeOutputMapping.MuLogVar("z_mu", "z_log_var")), Data.ForeignNamed, "'z_mu'");
+        yield return Case<ArgumentException>("mapping whose image shape product overflows int",
+            () => VaeModel.Load(Data.ForeignNamed, VaeOutputMapping.MuLogVar("z_mean", "z_log_var") with { ImageShape = (3, 50_000, 50_000) }), "3x50000x50000", "7,500,000,000", "limit");
         yield return Case<ArgumentException>("mapping with a non-positive image shape",
             () => VaeModel.Load(Data.ForeignNamed, VaeOutputMapping.MuLogVar("z_mean", "z_log_var") with { ImageShape = (0, 28, 28) }), "0x28x28", "positive");
 
+        // Non-regular files and size: refused before reading (a FIFO blocked forever, /dev/zero allocated 4 GB).
+        string fifo = _files.Fifo("model.fifo");
+        yield return Case<InvalidDataException>("model path is a FIFO", () => Within(TimeSpan.FromSeconds(20), () => VaeModel.Load(fifo)), fifo, "not a regular file");
+        if (File.Exists("/dev/zero"))
+            yield return Case<InvalidDataException>("model path is /dev/zero", () => VaeModel.Load("/dev/zero"), "/dev/zero", "not a regular file");
+        yield return Case<InvalidDataException>("model file over maxFileBytes", () => VaeModel.Load(fixture, null, 1000), fixture, "1,000 bytes", "maxFileBytes");
+        yield return Case<ArgumentOutOfRangeException>("maxFileBytes 0", () => VaeModel.Load(fixture, null, 0), "maxFileBytes");
+        // Weights that are not finite give NaN features silently: refused naming the initializer.
+        foreach (float bad in new[] { float.NaN, float.PositiveInfinity })
+        {
+            string name = "";
+            string edited = _files.Edited($"weight-{bad}.onnx", proto =>
+            {
+                var weight = proto.Graph.Initializer.First(t => t.DataType == 1 && (t.RawData.Length >= 8 || t.FloatData.Count > 1));
+                name = weight.Name;
+                if (weight.RawData.Length > 0)
+                {
+                    var raw = weight.RawData.ToByteArray();
+                    BitConverter.TryWriteBytes(raw.AsSpan(4), bad);
+                    weight.RawData = Google.Protobuf.ByteString.CopyFrom(raw);
+                }
+                else weight.FloatData[1] = bad;
+            });
+            yield return Case<InvalidDataException>($"encoder weight {bad}", () => VaeModel.Load(edited), edited, $"'{name}'", bad.ToString(System.Globalization.CultureInfo.InvariantCulture), "finite");
+        }
+        // Training-error quantiles: a stored threshold from bad quantiles flags every row or none.
+        foreach (var (label, json, fragment) in new[]
+        {
+            ("decreasing", """{"0.5": 30.0, "0.99": 20.0}""", "must not decrease"),
+            ("negative under Bernoulli", """{"0.5": 10.0, "0.99": -5}""", "−log p is ≥ 0"),
+            ("1e300", """{"0.5": 10.0, "0.99": 1e300}""", "float range"),
+            ("1e400", """{"0.5": 10.0, "0.99": 1e400}""", M.TrainErrorQuantiles),
+            ("quantile 1.5", """{"0.5": 10.0, "1.5": 20.0}""", "[0, 1]"),
+        })
+        {
+            string edited = _files.WithMetadata($"quantiles-{label.Replace(' ', '-')}.onnx", M.TrainErrorQuantiles, json);
+            yield return Case<InvalidDataException>($"error quantiles {label}", () => VaeModel.Load(edited), edited, M.TrainErrorQuantiles, fragment);
+        }
+
         // ---- VaeModel.Run
+        section = "VaeModel.Run";
         yield return Case<ArgumentException>("Run with a short pixel buffer", () => _model.Run(new float[700], 1), "700", "784");
         yield return Case<ArgumentException>("Run asking a foreign encoder for reconstruction",
             () => _foreign.Run(new float[784], 1, VaeOutputKinds.All), "encoder without decoder");
@@ -158,10 +202,12 @@ public sealed class BadInputTests : IDisposable
         yield return Case<ObjectDisposedException>("Run on a disposed model", () => disposedModel.Run(new float[784], 1), nameof(VaeModel));
 
         // ---- featurizer options and arguments
+        section = "featurizer options";
         yield return Case<ArgumentNullException>("featurizer options null", () => _ml.Transforms.VaeFeaturize(null!, _model), "options");
         yield return Case<ArgumentNullException>("featurizer model null", () => _ml.Transforms.VaeFeaturize(Featurizer(), null!), "model");
         yield return Case<ArgumentOutOfRangeException>("featurizer BatchSize 0", () => _ml.Transforms.VaeFeaturize(Featurizer(o => o.BatchSize = 0), _model), "BatchSize", "at least 1");
         yield return Case<ArgumentOutOfRangeException>("featurizer BatchSize negative", () => _ml.Transforms.VaeFeaturize(Featurizer(o => o.BatchSize = -256), _model), "BatchSize", "-256");
+        yield return Case<ArgumentOutOfRangeException>("featurizer BatchSize over MaxBatchSize", () => _ml.Transforms.VaeFeaturize(Featurizer(o => o.BatchSize = 1_000_000), _model), "BatchSize", "1,000,000", "65,536");
         yield return Case<ArgumentOutOfRangeException>("featurizer IntraOpNumThreads 0", () => _ml.Transforms.VaeFeaturize(Featurizer(o => o.IntraOpNumThreads = 0), _model), "IntraOpNumThreads");
         yield return Case<ArgumentException>("featurizer input column name empty", () => _ml.Transforms.VaeFeaturize(Featurizer(o => o.InputColumnName = ""), _model), "InputColumnName");
         yield return Case<ArgumentException>("featurizer with no output column", () => _ml.Transforms.VaeFeaturize(Featurizer(o => { o.MuColumnName = null; o.SigmaColumnName = null; }), _model), "no column");
@@ -172,6 +218,7 @@ public sealed class BadInputTests : IDisposable
         yield return Case<ArgumentNullException>("featurizer GetOutputSchema(null)", () => _ml.Transforms.VaeFeaturize(Featurizer(), _model).GetOutputSchema(null!), "inputSchema");
 
         // ---- featurizer data
+        section = "featurizer data";
         yield return Case<ArgumentException>("featurizer input column missing", () => _ml.Transforms.VaeFeaturize(Featurizer(o => o.InputColumnName = "Pixels"), _model).Fit(Good()), "'Pixels'", "not found", "784", "Image");
         yield return Case<ArgumentException>("featurizer text column", () => _ml.Transforms.VaeFeaturize(Featurizer(), _model).Fit(View(new TextRow { Image = "x" })), "'Image'", "String", "784 Single");
         yield return Case<ArgumentException>("featurizer int scalar column", () => _ml.Transforms.VaeFeaturize(Featurizer(), _model).Fit(View(new IntRow())), "'Image'", "Int32", "784 Single");
@@ -196,6 +243,7 @@ public sealed class BadInputTests : IDisposable
         yield return Case<InvalidDataException>("LoadFast of a saved non-VAE pipeline", () => VaeFeaturizerTransformer.LoadFast(_ml, otherModel), otherModel);
 
         // ---- anomaly detector options
+        section = "detector options";
         yield return Case<ArgumentNullException>("detector options null", () => _ml.AnomalyDetection.Trainers.Vae(null!, _model), "options");
         yield return Case<ArgumentNullException>("detector model null", () => _ml.AnomalyDetection.Trainers.Vae(Detector(), null!), "model");
         foreach (double c in new[] { 0.0, 1.0, -0.1, double.NaN })
@@ -205,12 +253,14 @@ public sealed class BadInputTests : IDisposable
         yield return Case<ArgumentException>("detector two threshold rules", () => _ml.AnomalyDetection.Trainers.Vae(Detector(o => { o.Contamination = 0.1; o.FalsePositiveRate = 0.05; }), _model), "at most one", "Contamination=0.1", "FalsePositiveRate=0.05");
         yield return Case<ArgumentOutOfRangeException>("detector CovarianceShrinkage 1", () => _ml.AnomalyDetection.Trainers.Vae(Detector(o => o.CovarianceShrinkage = 1), _model), "CovarianceShrinkage", "[0, 1)");
         yield return Case<ArgumentOutOfRangeException>("detector BatchSize 0", () => _ml.AnomalyDetection.Trainers.Vae(Detector(o => o.BatchSize = 0), _model), "BatchSize");
+        yield return Case<ArgumentOutOfRangeException>("detector BatchSize 5,478,275", () => _ml.AnomalyDetection.Trainers.Vae(Detector(o => o.BatchSize = 5_478_275), _model), "BatchSize", "5,478,275", "65,536");
         yield return Case<ArgumentOutOfRangeException>("detector IntraOpNumThreads -1", () => _ml.AnomalyDetection.Trainers.Vae(Detector(o => o.IntraOpNumThreads = -1), _model), "IntraOpNumThreads", "-1");
         yield return Case<ArgumentException>("detector undefined ScoreKind", () => _ml.AnomalyDetection.Trainers.Vae(Detector(o => o.ScoreKind = (VaeAnomalyScoreKind)99), _model), "ScoreKind", "99");
         yield return Case<ArgumentException>("detector input column blank", () => _ml.AnomalyDetection.Trainers.Vae(Detector(o => o.InputColumnName = " "), _model), "InputColumnName");
         yield return Case<ArgumentException>("reconstruction score on a foreign encoder", () => _ml.AnomalyDetection.Trainers.Vae(Detector(), _foreign), "HasReconstruction", "Mahalanobis");
 
         // ---- anomaly detector data
+        section = "detector data";
         yield return Case<ArgumentException>("detector input column missing", () => Detect(Good(), options: Detector(o => o.InputColumnName = "Pixels")), "'Pixels'", "not found");
         yield return Case<ArgumentException>("detector vector of 100", () => Detect(View(new ShortRow { Image = new float[100] })), "'Image'", "100", "784");
         yield return Case<InvalidOperationException>("detector Fit on an empty view", () => Detect(View<PixelRow>()), "empty", "'Image'");
@@ -239,6 +289,15 @@ public sealed class BadInputTests : IDisposable
         yield return Case<ObjectDisposedException>("detector used after Dispose", () => disposedDetector.Transform(Good()), "disposed");
     }
 
+    /// <summary>Runs <paramref name="act"/> on another thread; a hang becomes a TimeoutException (the wrong type: the case fails).</summary>
+    private static void Within(TimeSpan limit, Action act)
+    {
+        var task = Task.Run(act);
+        if (!((IAsyncResult)task).AsyncWaitHandle.WaitOne(limit))
+            throw new TimeoutException($"still running after {limit.TotalSeconds} s (a hang)");
+        task.GetAwaiter().GetResult();
+    }
+
     /// <summary>The foreign encoder's bytes with contract metadata claiming it is a v1 VAE of 1x28x28, k = 8.</summary>
     private static byte[] WithContractMetadata(byte[] foreign)
     {
@@ -261,6 +320,13 @@ public sealed class BadInputTests : IDisposable
         int behaved = results.Count(r => r.Failure == null);
         foreach (var group in cases.GroupBy(c => c.Expected.Name))
             _output.WriteLine($"{group.Key}: {group.Count()}");
+        foreach (var group in results.GroupBy(r => r.Case.Class))
+        {
+            _output.WriteLine($"class '{group.Key}': {group.Count()} tried, {group.Count(r => r.Failure == null)} behaved; ended as " +
+                string.Join(", ", group.GroupBy(r => r.Case.Outcome.Split(':')[0]).Select(g => $"{g.Key} ×{g.Count()}")));
+            foreach (var (c, _) in group)
+                _output.WriteLine($"  {c.Name} → {c.Outcome}");
+        }
         _output.WriteLine($"{cases.Count} distinct bad inputs: {behaved} behaved, {known.Count} known bugs, {failures.Count} new failures");
         foreach (var (c, failure) in known) _output.WriteLine($"KNOWN BUG ({c.KnownBug}): {failure}");
         foreach (var failure in failures) _output.WriteLine("FAIL " + failure);

@@ -51,7 +51,7 @@ public sealed class VaeAnomalyDetectorOptions
     /// </summary>
     public int MaxNeighborReferences = 10_000;
 
-    /// <summary>Rows per ONNX Runtime call of the featurizer.</summary>
+    /// <summary>Rows per ONNX Runtime call of the featurizer, 1 to <see cref="VaeFeaturizerOptions.MaxBatchSize"/>; buffers grow with the rows actually read.</summary>
     public int BatchSize = 256;
 
     /// <summary>ONNX Runtime intra-op threads of the featurizer; null = the model's shared session.</summary>
@@ -89,8 +89,9 @@ public sealed class VaeAnomalyDetectorOptions
         if (MaxNeighborReferences <= NeighborCount)
             throw new ArgumentOutOfRangeException(nameof(MaxNeighborReferences), MaxNeighborReferences,
                 $"VaeAnomalyDetectorOptions.MaxNeighborReferences must be larger than NeighborCount ({NeighborCount}); got {MaxNeighborReferences}.");
-        if (BatchSize <= 0)
-            throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, $"VaeAnomalyDetectorOptions.BatchSize must be positive; got {BatchSize}.");
+        if (BatchSize <= 0 || BatchSize > VaeFeaturizerOptions.MaxBatchSize)
+            throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize,
+                $"VaeAnomalyDetectorOptions.BatchSize must be positive and at most {VaeFeaturizerOptions.MaxBatchSize:N0} (VaeFeaturizerOptions.MaxBatchSize); got {BatchSize:N0}.");
         if (IntraOpNumThreads is <= 0)
             throw new ArgumentOutOfRangeException(nameof(IntraOpNumThreads), IntraOpNumThreads,
                 $"VaeAnomalyDetectorOptions.IntraOpNumThreads must be positive or null; got {IntraOpNumThreads}.");

@@ -11,6 +11,9 @@ internal abstract class ColumnCache
 {
     public abstract void Capture(int slot);
 
+    /// <summary>Makes room for <paramref name="capacity"/> rows, keeping the captured ones.</summary>
+    public abstract void Grow(int capacity);
+
     public abstract Delegate Getter(Func<int> currentSlot);
 
     public static ColumnCache Create(DataViewRow source, DataViewSchema.Column column, int capacity)
@@ -26,9 +29,11 @@ internal abstract class ColumnCache
     private sealed class ValueCache<T>(DataViewRow source, DataViewSchema.Column column, int capacity) : ColumnCache
     {
         private readonly ValueGetter<T> _getter = source.GetGetter<T>(column);
-        private readonly T[] _values = new T[capacity];
+        private T[] _values = new T[capacity];
 
         public override void Capture(int slot) => _getter(ref _values[slot]);
+
+        public override void Grow(int capacity) => Array.Resize(ref _values, capacity);
 
         public override Delegate Getter(Func<int> currentSlot) => (ValueGetter<T>)((ref T value) => value = _values[currentSlot()]);
     }
@@ -37,8 +42,10 @@ internal abstract class ColumnCache
     private sealed class VectorCache<T>(DataViewRow source, DataViewSchema.Column column, int capacity) : ColumnCache
     {
         private readonly ValueGetter<VBuffer<T>> _getter = source.GetGetter<VBuffer<T>>(column);
-        private readonly VBuffer<T>[] _values = new VBuffer<T>[capacity];
+        private VBuffer<T>[] _values = new VBuffer<T>[capacity];
         private VBuffer<T> _scratch;
+
+        public override void Grow(int capacity) => Array.Resize(ref _values, capacity);
 
         public override void Capture(int slot)
         {

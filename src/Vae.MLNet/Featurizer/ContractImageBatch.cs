@@ -14,22 +14,26 @@ internal sealed class ContractImageBatch
 {
     private readonly VaeModel _model;
     private readonly VaeImagePreprocessing _preprocessing;
-    private readonly Captured[] _captured;
+    private Captured[] _captured;
     private int _count;
 
     private readonly record struct Captured(byte[] Pixels, int Width, int Height, bool Bgra, string? Tag);
 
-    public ContractImageBatch(VaeModel model, int batchSize)
+    /// <param name="model">The contract v2 model.</param>
+    /// <param name="capacity">Initial slots; the batch grows as rows are captured.</param>
+    public ContractImageBatch(VaeModel model, int capacity)
     {
         _model = model;
         _preprocessing = model.Description.Preprocessing!;
-        _captured = new Captured[batchSize];
+        _captured = new Captured[Math.Max(1, capacity)];
     }
 
     /// <summary>Copies <paramref name="image"/> into slot <see cref="_count"/>, after the per-row checks (named by column and row).</summary>
     public void Capture(MLImage image, bool resize, string column, long row)
     {
         FeaturizerInput.CheckImage(_model, image, resize, column, row);
+        if (_count == _captured.Length)
+            Array.Resize(ref _captured, 2 * _captured.Length);
         var pixels = ArrayPool<byte>.Shared.Rent(image.Pixels.Length);
         image.Pixels.CopyTo(pixels);
         _captured[_count++] = new Captured(pixels, image.Width, image.Height, image.PixelFormat == MLPixelFormat.Bgra32, image.Tag);

@@ -13,12 +13,14 @@ internal sealed class VaeFeaturizerDataView : IDataView
     private readonly IDataView _source;
     private readonly FeaturizerBinding _binding;
     private readonly VaeSession _session;
+    private readonly VaeFeaturizerTransformer _owner;
 
-    public VaeFeaturizerDataView(IDataView input, FeaturizerBinding binding, VaeSession session)
+    public VaeFeaturizerDataView(IDataView input, FeaturizerBinding binding, VaeSession session, VaeFeaturizerTransformer owner)
     {
         _input = input;
         _binding = binding;
         _session = session;
+        _owner = owner;
         _source = binding.SourceView(input);
     }
 
@@ -30,6 +32,7 @@ internal sealed class VaeFeaturizerDataView : IDataView
 
     public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
     {
+        _owner.ThrowIfUnusable();
         var active = new bool[Schema.Count];
         foreach (var column in columnsNeeded)
             active[column.Index] = true;
@@ -49,11 +52,12 @@ internal sealed class VaeFeaturizerDataView : IDataView
         private readonly PixelReader? _pixels;
         private readonly Dictionary<int, ColumnCache> _caches = [];
         private readonly ValueGetter<DataViewRowId> _inputId;
-        private readonly DataViewRowId[] _ids;
-        private readonly long[] _rowNumbers;
-        private readonly float[] _pixelBuffer;
-        private readonly bool[] _valid;
+        private DataViewRowId[] _ids;
+        private long[] _rowNumbers;
+        private float[] _pixelBuffer;
+        private bool[] _valid;
         private readonly int _batchSize;
+        private int _capacity;
         private ScoredBatch? _scored;
         private int _count;
         private int _slot = -1;
@@ -69,16 +73,35 @@ internal sealed class VaeFeaturizerDataView : IDataView
             var needed = binding.SourceColumns(sourceSchema, i => active[i], out _activeKinds);
             _input = parent._source.GetRowCursor(needed);
             _batchSize = _activeKinds.Count > 0 ? binding.Options.BatchSize : 1;
+            // Buffers for the rows actually present: a BatchSize of 1,000,000 over 8 rows must not allocate GBs.
+            _capacity = (int)Math.Min(_batchSize, Math.Max(1, parent._input.GetRowCount() ?? InitialCapacity));
             _inputId = _input.GetIdGetter();
-            _ids = new DataViewRowId[_batchSize];
-            _rowNumbers = new long[_batchSize];
-            _valid = new bool[_batchSize];
-            _pixelBuffer = _activeKinds.Count > 0 ? new float[_batchSize * binding.Model.PixelCount] : [];
+            _ids = new DataViewRowId[_capacity];
+            _rowNumbers = new long[_capacity];
+            _valid = new bool[_capacity];
+            _pixelBuffer = _activeKinds.Count > 0 ? new float[_capacity * binding.Model.PixelCount] : [];
             if (_activeKinds.Count > 0)
                 _pixels = new PixelReader(_input, binding);
             for (int i = 0; i < binding.PassThroughCount; i++)
                 if (active[i])
-                    _caches[i] = ColumnCache.Create(_input, sourceSchema[i], _batchSize);
+                    _caches[i] = ColumnCache.Create(_input, sourceSchema[i], _capacity);
+        }
+
+        /// <summary>Rows the buffers start with when the input does not know its row count; they double up to BatchSize.</summary>
+        private const int InitialCapacity = 64;
+
+        /// <summary>Doubles the buffers (up to BatchSize) when the batch being read fills them.</summary>
+        private void Grow()
+        {
+            int capacity = (int)Math.Min(_batchSize, 2L * _capacity);
+            Array.Resize(ref _ids, capacity);
+            Array.Resize(ref _rowNumbers, capacity);
+            Array.Resize(ref _valid, capacity);
+            if (_pixelBuffer.Length > 0)
+                Array.Resize(ref _pixelBuffer, capacity * _parent._binding.Model.PixelCount);
+            foreach (var cache in _caches.Values)
+                cache.Grow(capacity);
+            _capacity = capacity;
         }
 
         public override DataViewSchema Schema => _parent.Schema;
@@ -95,6 +118,7 @@ internal sealed class VaeFeaturizerDataView : IDataView
 
         public override bool MoveNext()
         {
+            _parent._owner.ThrowIfUnusable();
             if (_done)
                 return false;
             if (_slot + 1 < _count)
@@ -122,13 +146,15 @@ internal sealed class VaeFeaturizerDataView : IDataView
             int p = _parent._binding.Model.PixelCount;
             while (_count < _batchSize && _input.MoveNext())
             {
+                if (_count == _capacity)
+                    Grow();
                 _inputId(ref _ids[_count]);
                 _rowNumbers[_count] = _input.Position;
                 foreach (var cache in _caches.Values)
                     cache.Capture(_count);
                 if (_pixels is { ReadsBatches: true })
                 {
-                    _pixels.Capture(_input.Position, _batchSize);
+                    _pixels.Capture(_input.Position, _capacity);
                     _valid[_count] = true; // preprocessed bytes are valid pixels by construction
                 }
                 else if (_pixels != null)
@@ -145,6 +171,7 @@ internal sealed class VaeFeaturizerDataView : IDataView
 
         private void EnsureRow()
         {
+            _parent._owner.ThrowIfUnusable();
             if (_slot < 0)
                 throw new InvalidOperationException("The cursor is not on a row: call MoveNext first (and only read while it returns true).");
         }

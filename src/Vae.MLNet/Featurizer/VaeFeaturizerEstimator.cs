@@ -73,8 +73,9 @@ public sealed class VaeFeaturizerEstimator : IEstimator<VaeFeaturizerTransformer
     {
         if (string.IsNullOrWhiteSpace(options.InputColumnName))
             throw new ArgumentException("VaeFeaturizerOptions.InputColumnName must name the image or pixel-vector column.", nameof(options));
-        if (options.BatchSize < 1)
-            throw new ArgumentOutOfRangeException(nameof(options), options.BatchSize, "VaeFeaturizerOptions.BatchSize must be at least 1.");
+        if (options.BatchSize < 1 || options.BatchSize > VaeFeaturizerOptions.MaxBatchSize)
+            throw new ArgumentOutOfRangeException(nameof(options), options.BatchSize,
+                $"VaeFeaturizerOptions.BatchSize must be at least 1 and at most {VaeFeaturizerOptions.MaxBatchSize:N0} (VaeFeaturizerOptions.MaxBatchSize); got {options.BatchSize:N0}.");
         if (options.IntraOpNumThreads is < 1)
             throw new ArgumentOutOfRangeException(nameof(options), options.IntraOpNumThreads, "VaeFeaturizerOptions.IntraOpNumThreads must be at least 1 (or null for automatic).");
     }

@@ -44,8 +44,14 @@ public sealed class VaeFeaturizerOptions
     /// <summary>Output column of the reconstruction, <c>Vector&lt;Single, C·H·W&gt;</c>; contract models only.</summary>
     public string? ReconstructionColumnName;
 
-    /// <summary>Rows per ONNX Runtime call.</summary>
+    /// <summary>
+    /// Rows per ONNX Runtime call, 1 to <see cref="MaxBatchSize"/>. A cursor's buffers grow with the rows actually
+    /// read, so a large value costs memory only when the data has that many rows.
+    /// </summary>
     public int BatchSize = 256;
+
+    /// <summary>The largest <see cref="BatchSize"/>: beyond it ORT gains nothing and one batch of 3x256x256 images would pass 50 GB.</summary>
+    public const int MaxBatchSize = 65_536;
 
     /// <summary>ONNX Runtime intra-op threads; null = the model's shared session (all cores).</summary>
     public int? IntraOpNumThreads;

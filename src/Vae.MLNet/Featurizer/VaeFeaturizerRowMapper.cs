@@ -13,11 +13,13 @@ internal sealed class VaeFeaturizerRowMapper : IRowToRowMapper
     private readonly FeaturizerBinding _binding;
     private readonly VaeSession _session;
     private readonly IRowToRowMapper? _preprocessor;
+    private readonly VaeFeaturizerTransformer _owner;
 
-    public VaeFeaturizerRowMapper(FeaturizerBinding binding, VaeSession session)
+    public VaeFeaturizerRowMapper(FeaturizerBinding binding, VaeSession session, VaeFeaturizerTransformer owner)
     {
         _binding = binding;
         _session = session;
+        _owner = owner;
         _preprocessor = binding.Preprocessor?.GetRowToRowMapper(binding.InputSchema);
     }
 
@@ -40,6 +42,7 @@ internal sealed class VaeFeaturizerRowMapper : IRowToRowMapper
 
     public DataViewRow GetRow(DataViewRow input, IEnumerable<DataViewSchema.Column> activeColumns)
     {
+        _owner.ThrowIfUnusable();
         var active = new bool[OutputSchema.Count];
         foreach (var column in activeColumns)
             active[column.Index] = true;
@@ -94,6 +97,7 @@ internal sealed class VaeFeaturizerRowMapper : IRowToRowMapper
 
         private ScoredBatch Score()
         {
+            _parent._owner.ThrowIfUnusable();
             long position = _input.Position;
             if (_scored == null || _scoredPosition != position)
             {

@@ -19,7 +19,7 @@ public sealed class VaeFeaturizerTransformer : ITransformer, IDisposable
     private readonly FeaturizerOutput[] _outputs;
     private readonly object _bindingLock = new();
     private FeaturizerBinding? _lastBinding;
-    private bool _disposed;
+    private volatile bool _disposed;
 
     internal VaeFeaturizerTransformer(MLContext ml, VaeModel model, bool ownsModel, VaeFeaturizerOptions options, DataViewSchema? fittedSchema)
     {
@@ -28,6 +28,10 @@ public sealed class VaeFeaturizerTransformer : ITransformer, IDisposable
         _ownsModel = ownsModel;
         _options = options.Clone();
         VaeFeaturizerEstimator.Validate(_options);
+        if ((long)_options.BatchSize * model.PixelCount > Array.MaxLength)
+            throw new ArgumentOutOfRangeException(nameof(options), _options.BatchSize,
+                $"VaeFeaturizerOptions.BatchSize {_options.BatchSize:N0} × {model.PixelCount:N0} pixels per image of '{model.Source}' exceeds one array's " +
+                $"{Array.MaxLength:N0} elements; use a BatchSize of at most {Array.MaxLength / model.PixelCount:N0}.");
         _outputs = FeaturizerOutput.Plan(_options, model);
         FittedInputSchema = fittedSchema;
         _ownsSession = _options.IntraOpNumThreads != null;
@@ -58,11 +62,11 @@ public sealed class VaeFeaturizerTransformer : ITransformer, IDisposable
     public IDataView Transform(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return new VaeFeaturizerDataView(input, Bind(input.Schema), _session);
+        return new VaeFeaturizerDataView(input, Bind(input.Schema), _session, this);
     }
 
     /// <inheritdoc />
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => new VaeFeaturizerRowMapper(Bind(inputSchema), _session);
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => new VaeFeaturizerRowMapper(Bind(inputSchema), _session, this);
 
     /// <summary>
     /// Writes an equivalent chain of ML.NET built-in transformers (image preprocessing, <c>ApplyOnnxModel</c>
@@ -82,14 +86,38 @@ public sealed class VaeFeaturizerTransformer : ITransformer, IDisposable
     /// returns the fast batched transformer again, rebuilt from the ONNX graph and options embedded in it.
     /// </summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The file holds no saved VAE featurizer.</exception>
+    /// <exception cref="InvalidDataException">The file holds no saved VAE featurizer, or its graph does not match the checksum stored at save.</exception>
     public static VaeFeaturizerTransformer LoadFast(MLContext mlContext, string modelPath)
     {
         ArgumentNullException.ThrowIfNull(mlContext);
         return SavedChain.LoadFast(mlContext, modelPath);
     }
 
+    /// <summary>
+    /// Checks a saved model for damage before a plain <c>mlContext.Model.Load</c>: every zip entry is read (its CRC-32
+    /// checked) and every embedded VAE featurizer graph is compared with the SHA-256 stored at save, which covers the
+    /// weights, the post-processing and the options. <see cref="LoadFast"/> does the graph check itself.
+    /// </summary>
+    /// <returns>The number of featurizer graphs verified (1 for a featurizer, also inside a detector or chain).</returns>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is damaged, or holds no saved VAE featurizer.</exception>
+    public static int Verify(string modelPath)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(modelPath);
+        return SavedChain.Verify(modelPath);
+    }
+
     internal FeaturizerOutput[] Outputs => _outputs;
+
+    /// <summary>
+    /// Called by every row and cursor before it reads or scores: use after Dispose (of this transformer or of its
+    /// model) is an <see cref="ObjectDisposedException"/> naming which, never a run on a freed session.
+    /// </summary>
+    internal void ThrowIfUnusable()
+    {
+        ThrowIfDisposed();
+        Model.ThrowIfDisposed();
+    }
 
     private void ThrowIfDisposed()
     {
@@ -114,7 +142,11 @@ public sealed class VaeFeaturizerTransformer : ITransformer, IDisposable
         return binding;
     }
 
-    /// <summary>Releases the ONNX Runtime session (and the model, when this transformer loaded it).</summary>
+    /// <summary>
+    /// Releases the ONNX Runtime session (and the model, when this transformer loaded it). Rows, cursors and
+    /// PredictionEngines made from it then throw <see cref="ObjectDisposedException"/>; a batch already running
+    /// finishes first.
+    /// </summary>
     public void Dispose()
     {
         if (_disposed)

@@ -17,6 +17,17 @@ public sealed class EditedModels : IDisposable
         return path;
     }
 
+    /// <summary>A named pipe (FIFO) in the folder: opening it for reading blocks until a writer comes.</summary>
+    public string Fifo(string name)
+    {
+        string path = Path.Combine(_folder, name);
+        using var mkfifo = System.Diagnostics.Process.Start("mkfifo", [path]);
+        mkfifo.WaitForExit();
+        if (mkfifo.ExitCode != 0)
+            throw new InvalidOperationException($"mkfifo {path} failed ({mkfifo.ExitCode})");
+        return path;
+    }
+
     /// <summary>The contract fixture with <paramref name="edit"/> applied.</summary>
     internal string Edited(string name, Action<ModelProto> edit)
     {

@@ -19,6 +19,8 @@ internal static class FeaturizerGraph
     public const string FeedKey = "vae.featurizer.feed";
     public const string OriginalInputKey = "vae.featurizer.original_input";
     public const string ScalarColumnsKey = "vae.featurizer.scalar_columns";
+    /// <summary>SHA-256 (hex) of the serialized graph without this entry: weights, nodes, options and every other metadata.</summary>
+    public const string ChecksumKey = "vae.featurizer.sha256";
 
     /// <summary>
     /// The graph; with <paramref name="argbFeed"/> the feed is ML.NET's ExtractPixels output (premultiplied A, R, G, B
@@ -112,7 +114,38 @@ internal static class FeaturizerGraph
         SetMetadata(proto, FeedKey, feedColumn);
         SetMetadata(proto, OriginalInputKey, Convert.ToBase64String(original.ToByteArray()));
         SetMetadata(proto, ScalarColumnsKey, string.Join(",", outputs.Where(o => !o.IsVector).Select(o => o.Name)));
+        SetMetadata(proto, ChecksumKey, Checksum(proto)); // last: it covers everything above
         return proto;
+    }
+
+    /// <summary>
+    /// SHA-256 of <paramref name="proto"/> serialized without the checksum entry. Google.Protobuf writes fields in
+    /// number order and keeps unknown fields, so parsing and re-serializing the saved bytes gives the bytes hashed at save.
+    /// </summary>
+    private static string Checksum(ModelProto proto)
+    {
+        var copy = proto.Clone();
+        foreach (var entry in copy.MetadataProps.Where(e => e.Key == ChecksumKey).ToList())
+            copy.MetadataProps.Remove(entry);
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(copy.ToByteArray()));
+    }
+
+    /// <summary>
+    /// Checks the graph against its stored checksum: a flipped bit in the weights, the post-processing or the
+    /// stored options would otherwise change the outputs without any error.
+    /// </summary>
+    /// <exception cref="InvalidDataException">No checksum, or a different one; names <paramref name="where"/>.</exception>
+    public static void VerifyChecksum(ModelProto proto, string where)
+    {
+        string? stored = Metadata(proto, ChecksumKey);
+        if (stored == null)
+            throw new InvalidDataException(
+                $"'{where}': the saved VAE featurizer graph has no '{ChecksumKey}' checksum (saved by an older Vae.MLNet, or damaged); save the model again.");
+        string actual = Checksum(proto);
+        if (!string.Equals(stored, actual, StringComparison.Ordinal))
+            throw new InvalidDataException(
+                $"'{where}': the saved VAE featurizer graph is damaged: its SHA-256 is {actual}, but {ChecksumKey} says {stored}. " +
+                "Restore the file from a good copy or save the model again.");
     }
 
     /// <summary>

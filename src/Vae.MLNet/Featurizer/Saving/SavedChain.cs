@@ -95,22 +95,87 @@ internal sealed class SavedChain : IDisposable
         }
         using (zip)
         {
-            foreach (var entry in zip.Entries.Where(e => e.Name == "OnnxModel"))
+            try
             {
-                var proto = ReadEmbeddedOnnx(entry);
-                if (proto == null || FeaturizerGraph.Metadata(proto, FeaturizerGraph.OptionsKey) is not { } optionsJson)
-                    continue;
-                var options = JsonSerializer.Deserialize<VaeFeaturizerOptions>(optionsJson, Json)
-                    ?? throw new InvalidDataException($"'{path}': the featurizer options stored in '{entry.FullName}' are empty.");
-                var mapping = FeaturizerGraph.Metadata(proto, FeaturizerGraph.MappingKey) is { } mappingJson
-                    ? JsonSerializer.Deserialize<VaeOutputMapping>(mappingJson, Json)
-                    : null;
-                byte[] original = FeaturizerGraph.Restore(proto);
-                var model = VaeModel.FromBytes(original, mapping, $"{path}!{entry.FullName}");
-                return new VaeFeaturizerTransformer(ml, model, ownsModel: true, options, fittedSchema: null);
+                if (FindFeaturizer(ml, zip, path) is { } featurizer)
+                    return featurizer;
+            }
+            catch (Exception e) when (e is InvalidDataException or EndOfStreamException or IOException
+                                      && !e.Message.StartsWith($"'{path}", StringComparison.Ordinal))
+            {
+                throw new InvalidDataException($"'{path}' is damaged or not an ML.NET model file: {e.Message}", e);
+            }
+            throw NoFeaturizer(path, zip);
+        }
+    }
+
+    /// <summary>The error when no featurizer graph was found: damage when an embedded ONNX entry does not parse, else "none".</summary>
+    private static InvalidDataException NoFeaturizer(string path, ZipArchive zip)
+    {
+        var unreadable = zip.Entries.Where(e => e.Name == "OnnxModel").Where(e => ReadEmbeddedOnnx(e) == null).Select(e => e.FullName).ToList();
+        return unreadable.Count > 0
+            ? new InvalidDataException($"'{path}' is damaged: its embedded ONNX graph '{unreadable[0]}' could not be parsed, so no saved VAE featurizer was found.")
+            : new InvalidDataException($"'{path}' holds no saved VAE featurizer (no embedded ONNX graph with '{FeaturizerGraph.OptionsKey}' metadata).");
+    }
+
+    private static VaeFeaturizerTransformer? FindFeaturizer(MLContext ml, ZipArchive zip, string path)
+    {
+        foreach (var entry in zip.Entries.Where(e => e.Name == "OnnxModel"))
+        {
+            var proto = ReadEmbeddedOnnx(entry);
+            if (proto == null || FeaturizerGraph.Metadata(proto, FeaturizerGraph.OptionsKey) is not { } optionsJson)
+                continue;
+            FeaturizerGraph.VerifyChecksum(proto, $"{path}!{entry.FullName}");
+            var options = JsonSerializer.Deserialize<VaeFeaturizerOptions>(optionsJson, Json)
+                ?? throw new InvalidDataException($"'{path}': the featurizer options stored in '{entry.FullName}' are empty.");
+            var mapping = FeaturizerGraph.Metadata(proto, FeaturizerGraph.MappingKey) is { } mappingJson
+                ? JsonSerializer.Deserialize<VaeOutputMapping>(mappingJson, Json)
+                : null;
+            byte[] original = FeaturizerGraph.Restore(proto);
+            var model = VaeModel.FromBytes(original, mapping, $"{path}!{entry.FullName}");
+            return new VaeFeaturizerTransformer(ml, model, ownsModel: true, options, fittedSchema: null);
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Reads every entry of a saved model (the zip checks each entry's CRC-32 as it is read) and checks each embedded
+    /// featurizer graph against its SHA-256; returns how many graphs were verified.
+    /// </summary>
+    public static int Verify(string path)
+    {
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"Saved model '{path}' does not exist.", path);
+        int verified = 0;
+        try
+        {
+            using var zip = ZipFile.OpenRead(path);
+            foreach (var entry in zip.Entries)
+            {
+                if (entry.Name == "OnnxModel" && ReadEmbeddedOnnx(entry) is { } proto
+                    && FeaturizerGraph.Metadata(proto, FeaturizerGraph.OptionsKey) != null)
+                {
+                    FeaturizerGraph.VerifyChecksum(proto, $"{path}!{entry.FullName}");
+                    verified++;
+                }
+                else
+                {
+                    using var stream = entry.Open();
+                    stream.CopyTo(Stream.Null);
+                }
             }
         }
-        throw new InvalidDataException($"'{path}' holds no saved VAE featurizer (no embedded ONNX graph with '{FeaturizerGraph.OptionsKey}' metadata).");
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or IOException
+                                  && !e.Message.StartsWith($"'{path}", StringComparison.Ordinal))
+        {
+            throw new InvalidDataException($"'{path}' is damaged or not an ML.NET model file: {e.Message}", e);
+        }
+        if (verified == 0)
+        {
+            using var zip = ZipFile.OpenRead(path);
+            throw NoFeaturizer(path, zip);
+        }
+        return verified;
     }
 
     /// <summary>ML.NET's OnnxTransformer stores the model as an int32 length followed by the bytes.</summary>
@@ -119,6 +184,8 @@ internal sealed class SavedChain : IDisposable
         using var stream = entry.Open();
         using var reader = new BinaryReader(stream);
         int length = reader.ReadInt32();
+        if (length < 0 || length > entry.Length)
+            return null; // a damaged length prefix: not a graph (and no huge allocation)
         byte[] bytes = reader.ReadBytes(length);
         if (bytes.Length != length)
             return null;
