@@ -51,9 +51,13 @@ public sealed class VaeAnomalyDetectionEstimator : IEstimator<VaeAnomalyDetectio
         return new SchemaShape(columns.Values);
     }
 
-    /// <summary>Scores the fitting data, fits the score's statistics and calibrates the threshold.</summary>
+    /// <summary>
+    /// Scores the fitting data, fits the score's statistics and calibrates the threshold. Under
+    /// <see cref="InvalidPixelHandling.MaximalError"/>, fitting rows with NaN or infinite pixels are left out of
+    /// both (the threshold rule says how many).
+    /// </summary>
     /// <exception cref="ArgumentException">The input column is missing or of the wrong type or size.</exception>
-    /// <exception cref="InvalidOperationException">The data has no rows, or too few / degenerate rows for the score's statistics.</exception>
+    /// <exception cref="InvalidOperationException">The data has no rows (or no row with valid pixels), or too few / degenerate rows for the score's statistics.</exception>
     public VaeAnomalyDetectionTransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -66,6 +70,13 @@ public sealed class VaeAnomalyDetectionEstimator : IEstimator<VaeAnomalyDetectio
         if (features.Rows == 0)
             throw new InvalidOperationException(
                 $"Cannot fit the VAE anomaly detector on an empty data view (0 rows in column '{_options.InputColumnName}'); expected at least one row.");
+        // Rows with NaN/Inf pixels (MaximalError) score float.MaxValue: keep them out of the statistics and the threshold.
+        int read = features.Rows;
+        features = features.WithoutInvalidRows(out int excluded);
+        if (features.Rows == 0)
+            throw new InvalidOperationException(
+                $"Cannot fit the VAE anomaly detector: all {read} fitting rows of column '{_options.InputColumnName}' hold NaN or infinite pixels " +
+                "(InvalidPixelHandling.MaximalError); expected at least one row with finite pixels in [0, 1].");
         var cached = FeatureReader.ToDataView(_ml, features);
         function = AnomalyScoreFunction.Fit(_options.ScoreKind, features, _options);
 
@@ -76,6 +87,8 @@ public sealed class VaeAnomalyDetectionEstimator : IEstimator<VaeAnomalyDetectio
             ? fittingScores.Select(s => (float)s).ToArray()
             : _ml.Data.CreateEnumerable<ScoreRow>(scorer.Transform(withVector), reuseRowObject: true).Select(r => r.Score).ToArray();
         var (threshold, rule) = Calibrate(scores);
+        if (excluded > 0)
+            rule += $"; {excluded} of {read} fitting rows excluded for NaN or infinite pixels";
         scorer = IdentityThresholdScorer.WithThreshold(_ml, scorer, threshold);
 
         var scored = scorer.Transform(scoreVector.Transform(featurized));

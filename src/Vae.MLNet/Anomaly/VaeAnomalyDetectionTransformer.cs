@@ -79,7 +79,10 @@ public sealed class VaeAnomalyDetectionTransformer : ITransformer, IDisposable
     /// <summary>The VAE the detector runs.</summary>
     public VaeModel Model => _featurizer.Model;
 
-    /// <summary>The scores of the fitting data, in row order (what the threshold was calibrated on).</summary>
+    /// <summary>
+    /// The scores of the fitting data, in row order (what the threshold was calibrated on); rows with NaN or
+    /// infinite pixels (InvalidPixelHandling.MaximalError) are not among them.
+    /// </summary>
     public IReadOnlyList<float> FittedScores => _fittedScores;
 
     internal AnomalyScoreFunction Function { get; }
