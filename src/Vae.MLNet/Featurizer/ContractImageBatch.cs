@@ -51,9 +51,7 @@ internal sealed class ContractImageBatch
                 var origin = _preprocessing.ApplyExifOrientation ? FeaturizerInput.OriginFromTag(c.Tag) : SKEncodedOrigin.TopLeft;
                 ImagePreprocessor.Apply(_preprocessing, c.Pixels.AsSpan(0, 4 * c.Width * c.Height), c.Width, c.Height, c.Bgra, origin,
                     _model.Height, _model.Width, scratch);
-                var target = destination.AsSpan(i * p, p);
-                for (int j = 0; j < p; j++)
-                    target[j] = ImagePreprocessor.ToUnit(scratch[j]);
+                ImagePreprocessor.ToUnit(scratch, destination.AsSpan(i * p, p));
                 return scratch;
             }, _ => { });
         }

@@ -126,8 +126,7 @@ internal static class FeaturizerInput
         var origin = preprocessing.ApplyExifOrientation ? OriginFromTag(image.Tag) : SkiaSharp.SKEncodedOrigin.TopLeft;
         ImagePreprocessor.Apply(preprocessing, image.Pixels, image.Width, image.Height, image.PixelFormat == MLPixelFormat.Bgra32, origin,
             model.Height, model.Width, scratch);
-        for (int i = 0; i < scratch.Length; i++)
-            destination[i] = ImagePreprocessor.ToUnit(scratch[i]);
+        ImagePreprocessor.ToUnit(scratch, destination);
     }
 
     /// <summary>The per-row checks of a contract image: its size when not resizing, its pixel format (errors name column and row).</summary>

@@ -17,6 +17,15 @@ internal static class ImagePreprocessor
     /// <summary>A model input value from a preprocessed byte: byte / 255 in float32 (the same division as the ONNX graph).</summary>
     public static float ToUnit(byte value) => value / 255f;
 
+    /// <summary>Every byte of <paramref name="bytes"/> as a model input value (<see cref="ToUnit(byte)"/>) into the start of <paramref name="target"/>.</summary>
+    public static void ToUnit(ReadOnlySpan<byte> bytes, Span<float> target)
+    {
+        if (target.Length < bytes.Length)
+            throw new ArgumentException($"The target holds {target.Length} values; {bytes.Length} are needed.", nameof(target));
+        for (int i = 0; i < bytes.Length; i++)
+            target[i] = ToUnit(bytes[i]);
+    }
+
     /// <summary>
     /// Preprocesses one image. <paramref name="pixels"/> holds <paramref name="width"/>×<paramref name="height"/>
     /// premultiplied pixels, 4 bytes each, R,G,B,A order or (<paramref name="bgra"/>) B,G,R,A; <paramref name="origin"/>

@@ -4,7 +4,7 @@ namespace Vae.Training.Data;
 
 /// <summary>
 /// Images as the preprocessor's bytes, one byte per value ([Count, C, H, W]); a value is handed out as
-/// <see cref="ImagePreprocessor.ToUnit"/>(byte) = byte/255f, the same division the exported ONNX graph does, so
+/// <see cref="ImagePreprocessor.ToUnit(byte)"/>(byte) = byte/255f, the same division the exported ONNX graph does, so
 /// training sees bit for bit what the featurizer feeds the model. A quarter of the memory of float32.
 /// </summary>
 public sealed class ByteImageStore : IImageSource
@@ -44,8 +44,7 @@ public sealed class ByteImageStore : IImageSource
         var bytes = ImageBytes(index);
         if (target.Length < bytes.Length)
             throw new ArgumentException($"The target holds {target.Length} values; an image has {bytes.Length}.", nameof(target));
-        for (int i = 0; i < bytes.Length; i++)
-            target[i] = ImagePreprocessor.ToUnit(bytes[i]);
+        ImagePreprocessor.ToUnit(bytes, target);
     }
 
     /// <inheritdoc/>

@@ -76,8 +76,7 @@ public sealed class FileImageSource : IImageSource
     {
         var bytes = new byte[PixelsPerImage];
         DecodeBytes(index, bytes);
-        for (int i = 0; i < bytes.Length; i++)
-            target[i] = ImagePreprocessor.ToUnit(bytes[i]);
+        ImagePreprocessor.ToUnit(bytes, target);
     }
 
     /// <summary>Decodes every file once into a <see cref="ByteImageStore"/> (C·H·W bytes per image).</summary>
